@@ -1,0 +1,79 @@
+# faultline - build, test, benchmark.  See README.md.
+#
+#   make            build build/faultline (optimised)
+#   make demo       build and run the headline demo
+#   make check      the whole test suite: unit tests, corpus, sanitizer pass
+#   make bench      benchmark figures (executions/s, steps/s, time to first counterexample)
+
+CC      ?= cc
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Werror
+INC     := -Isrc
+OPT     ?= -O2 -g
+CFLAGS  += $(CSTD) $(WARN) $(INC)
+
+LAYERS  := sim hw policy mm check litmus explore report
+LIB_SRC := $(foreach l,$(LAYERS),$(filter-out src/sim/ctx_%.c,$(wildcard src/$(l)/*.c)))
+CLI_SRC := $(wildcard src/cli/*.c)
+
+B       := build
+OBJ     := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC))
+SAN_OBJ := $(patsubst src/%.c,$(B)/san/%.o,$(LIB_SRC))
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+
+.PHONY: all demo check unit corpus sanitize bench clean docs-check
+
+all: $(B)/faultline
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*/*.h) $(wildcard src/sim/ctx_*.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(OPT) -c $< -o $@
+
+$(B)/san/%.o: src/%.c $(wildcard src/*/*.h) $(wildcard src/sim/ctx_*.c)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT -c $< -o $@
+
+$(B)/libfaultline.a: $(OBJ)
+	ar rcs $@ $^
+
+$(B)/libfaultline-san.a: $(SAN_OBJ)
+	ar rcs $@ $^
+
+$(B)/faultline: $(CLI_SRC) $(B)/libfaultline.a
+	$(CC) $(CFLAGS) $(OPT) $(CLI_SRC) $(B)/libfaultline.a -o $@
+
+$(B)/faultline-san: $(CLI_SRC) $(B)/libfaultline-san.a
+	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $(CLI_SRC) $(B)/libfaultline-san.a -o $@
+
+$(B)/tests/%: tests/unit/%.c $(B)/libfaultline-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $< $(B)/libfaultline-san.a -lcmocka -o $@
+
+demo: $(B)/faultline
+	$(B)/faultline run litmus/seed000/clear-refs-cow-race.litmus --kernel v5.10
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+corpus: $(B)/faultline
+	$(B)/faultline test litmus/
+
+sanitize: $(B)/faultline-san
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san test litmus/
+
+docs-check: $(B)/faultline
+	$(B)/faultline policies --markdown | diff -u docs/switches.md - || \
+	  (echo "docs/switches.md is stale: run 'build/faultline policies --markdown > docs/switches.md'"; exit 1)
+	tests/check_litmus_readme.sh
+
+check: all unit corpus sanitize docs-check
+	@echo "check: all suites passed"
+
+bench: $(B)/faultline
+	$(B)/faultline bench litmus/
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check/check.h - the oracles: spec memory and kernel invariants.
+ *
+ * The spec memory is what user space was promised (DESIGN.md decision 4):
+ * every user store is applied to the concrete machine and to the spec at
+ * the same step, under a store id ("tag") that the frame keeps beside the
+ * value.  A load, and the final read-back of every mapped address, compare
+ * the concrete tag with the spec's: a mismatch is a lost write, or a leak
+ * when the word was stored by another process.
+ *
+ * Violations are recorded per execution: the first one of each property,
+ * with the step and thread that caused it and a one-line explanation.
+ * Everything here is plain data inside struct fl_check_state, so it is
+ * part of the machine snapshot.
+ */
+#ifndef FL_CHECK_CHECK_H
+#define FL_CHECK_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check/props.h"
+#include "hw/hw.h"
+#include "mm/mm.h"
+
+#define FL_MAX_STORES	96
+#define FL_VIOL_MSG	200
+
+struct fl_store {
+	uint8_t mm;		/* process that stored */
+	int8_t tid;		/* thread, -1 for init */
+	uint16_t vpn;
+	uint8_t word;
+	uint8_t pfn;		/* frame it landed in */
+	uint8_t via_tlb_hit;
+	uint64_t val;
+	uint32_t step;
+	uint32_t seq;		/* fl_chk.clock when it landed; 0 = not yet */
+};
+
+struct fl_violation {
+	uint32_t step;
+	int8_t tid;
+	char msg[FL_VIOL_MSG];
+};
+
+struct fl_check_state {
+	fl_propset found;
+	struct fl_violation first[FL_PROP__COUNT];
+	int nstores;
+	struct fl_store stores[FL_MAX_STORES];
+	uint16_t spec_priv[FL_MAX_MM][FL_VPNS][FL_PAGE_WORDS];		/* store tag */
+	uint16_t spec_shm[FL_MAX_SHMEM][FL_SHMEM_PAGES][FL_PAGE_WORDS];
+	uint8_t clear_refs_done[FL_MAX_MM];		/* a clear_refs has returned */
+	uint16_t sd_store[FL_MAX_MM][FL_VPNS];	/* first store after the last clear_refs returned */
+	bool sd_tracked;			/* the scenario uses clear_refs */
+	uint32_t clock;				/* orders store landings and forks */
+	uint32_t born_seq[FL_MAX_MM];		/* stores landed up to this clock predate the fork */
+};
+
+extern struct fl_check_state fl_chk;
+
+/* How messages name an address; the litmus layer installs "A+9" naming. */
+extern void (*fl_chk_addr_fmt)(int vpn, int word, char *buf, int len);
+const char *fl_chk_addr(int vpn, int word, char *buf, int len);
+
+/* Record a violation of @p at the current step (first one per execution wins). */
+void fl_violate(enum fl_prop p, int tid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* --- spec memory (spec.c) ---------------------------------------------- */
+void fl_spec_reset(void);
+/* Allocate the tag for a store about to be performed. */
+uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val);
+/* The store landed (hw access completed); apply it to the spec. */
+void fl_spec_store_done(uint32_t tag, const struct fl_uacc *a);
+/* A load completed: compare with the spec. */
+void fl_spec_load_done(int mm, int tid, int vpn, int word, const struct fl_uacc *a);
+/* Compare what memory holds (@got, a store tag) with the spec. */
+void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const char *when);
+/* Address-space changes. */
+void fl_spec_zero_range(int mm, int start, int end);
+void fl_spec_fork(int parent, int child);
+void fl_spec_clear_refs_done(int mm);
+/* Footprint objects a user access adds (spec page, soft-dirty epoch). */
+void fl_spec_access_footprint(int mm, int vpn, bool write, struct fl_footprint *fp);
+const char *fl_spec_store_str(uint32_t tag, char *buf, int len);
+
+/* --- end-of-execution checks (final.c) --------------------------------- */
+/* Read back every mapped address, pagemap soft-dirty, stale PTE/TLB entries. */
+void fl_check_final_state(void);
+/* After teardown: no page may remain allocated. */
+void fl_check_no_page_leak(void);
+
+#endif

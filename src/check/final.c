@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check/final.c - checks on the final state of an execution.
+ *
+ * Run after every thread finished, outside the simulation, reading the
+ * machine directly: the final state does not depend on which member of
+ * an equivalence class of interleavings produced it, so these checks are
+ * safe under partial-order reduction.
+ */
+#include <stdio.h>
+
+#include "check/check.h"
+
+static const struct fl_vma *vma_of(int mm, int vpn)
+{
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && vpn >= v->start && vpn < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+/* Every mapped word, read through the page tables as the kernel sees them. */
+static void read_back(int mm)
+{
+	for (int vpn = 0; vpn < FL_VPNS; vpn++) {
+		pte_t pte = fl_hw.pgtable[mm][vpn];
+
+		if (!vma_of(mm, vpn))
+			continue;
+		for (int w = 0; w < FL_PAGE_WORDS; w++) {
+			uint32_t got = pte_present(pte) ? fl_hw.frame[pte_pfn(pte)].tag[w] : 0;
+
+			fl_spec_compare(mm, -1, vpn, w, got, "at the final read-back");
+		}
+	}
+}
+
+/* soft-dirty-miss: a store after clear_refs returned, but pagemap says clean. */
+static void soft_dirty(int mm)
+{
+	for (int vpn = 0; vpn < FL_VPNS; vpn++) {
+		uint32_t tag = fl_chk.sd_store[mm][vpn];
+		const struct fl_vma *v = vma_of(mm, vpn);
+		pte_t pte = fl_hw.pgtable[mm][vpn];
+		char buf[96], at[32];
+
+		if (!tag || !v)
+			continue;
+		if ((v->vm_flags & VM_SOFTDIRTY) || (pte_present(pte) && pte_soft_dirty(pte)))
+			continue;
+		fl_violate(FL_PROP_SOFT_DIRTY_MISS, fl_chk.stores[tag - 1].tid,
+			   "P%d %s: %s landed after clear_refs returned, but pagemap reports the page soft-clean",
+			   mm, fl_chk_addr(vpn, -1, at, sizeof(at)), fl_spec_store_str(tag, buf, sizeof(buf)));
+	}
+}
+
+static void stale_entries(void)
+{
+	for (int mm = 0; mm < FL_MAX_MM; mm++) {
+		for (int vpn = 0; vpn < FL_VPNS; vpn++) {
+			pte_t pte = fl_hw.pgtable[mm][vpn];
+
+			if (pte_present(pte) && pte_pfn(pte) != FL_ZERO_PFN &&
+			    fl_hw.pte_gen[mm][vpn] != fl_hw.frame[pte_pfn(pte)].gen)
+				fl_violate(FL_PROP_USE_AFTER_FREE, -1, "P%d vpn %d: PTE points to freed pfn %u",
+					   mm, vpn, pte_pfn(pte));
+		}
+	}
+	for (int c = 0; c < fl_hw.ncpus; c++) {
+		for (int i = 0; i < FL_TLB_ENTRIES; i++) {
+			const struct fl_tlbe *e = &fl_hw.cpu[c].tlb[i];
+
+			if (e->valid && e->pfn != FL_ZERO_PFN && e->gen != fl_hw.frame[e->pfn].gen)
+				fl_violate(FL_PROP_USE_AFTER_FREE, -1,
+					   "cpu%d TLB: P%d vpn %d still maps pfn %u, which was freed",
+					   c, e->mm, e->vpn, e->pfn);
+		}
+	}
+}
+
+void fl_check_final_state(void)
+{
+	for (int mm = 0; mm < FL_MAX_MM; mm++) {
+		if (!fl_mm.mm[mm].live)
+			continue;
+		read_back(mm);
+		if (fl_chk.sd_tracked)
+			soft_dirty(mm);
+	}
+	stale_entries();
+}
+
+void fl_check_no_page_leak(void)
+{
+	char list[160];
+	int n = 0, cnt = 0;
+
+	list[0] = '\0';
+	for (int pfn = 1; pfn < FL_MAX_FRAMES; pfn++) {
+		if (fl_hw.frame[pfn].free)
+			continue;
+		cnt++;
+		if (n < (int)sizeof(list) - 40)
+			n += snprintf(list + n, sizeof(list) - (size_t)n, " pfn %d (refcount %d, mapcount %d)",
+				      pfn, fl_mm.page[pfn].refcount, fl_mm.page[pfn].mapcount);
+	}
+	if (cnt)
+		fl_violate(FL_PROP_PAGE_LEAK, -1, "%d page%s still allocated after teardown:%s",
+			   cnt, cnt == 1 ? "" : "s", list);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check/spec.c - the spec memory: what user space was promised.
+ *
+ * Private anonymous memory is per process (fork copies it); shared
+ * anonymous memory is per shmem object and offset.  Each word holds the
+ * tag of the store that should be visible there (0: never written, so
+ * zero).  The concrete frame carries the tag of the store that really
+ * wrote it, so a mismatch tells *which* store was lost, or whose data
+ * leaked in.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check/check.h"
+
+struct fl_check_state fl_chk;
+void (*fl_chk_addr_fmt)(int vpn, int word, char *buf, int len);
+
+const char *fl_chk_addr(int vpn, int word, char *buf, int len)
+{
+	if (fl_chk_addr_fmt)
+		fl_chk_addr_fmt(vpn, word, buf, len);
+	else
+		snprintf(buf, (size_t)len, "vpn %d word %d", vpn, word);
+	return buf;
+}
+
+void fl_violate(enum fl_prop p, int tid, const char *fmt, ...)
+{
+	struct fl_violation *v = &fl_chk.first[p];
+	va_list ap;
+
+	if (fl_chk.found & (1u << p))
+		return;
+	fl_chk.found |= 1u << p;
+	v->step = (uint32_t)fl_sim.step;
+	v->tid = (int8_t)tid;
+	va_start(ap, fmt);
+	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
+	va_end(ap);
+	FL_TRACE("VIOLATION %s: %s", fl_prop_name(p), v->msg);
+}
+
+void fl_spec_reset(void)
+{
+	memset(&fl_chk, 0, sizeof(fl_chk));
+}
+
+/* The spec word for (mm, vpn, word): private, or the shmem object's. */
+static uint16_t *spec_word(int mm, int vpn, int word, bool *shared)
+{
+	*shared = false;
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && vpn >= v->start && vpn < v->end && v->shmem >= 0) {
+			*shared = true;
+			return &fl_chk.spec_shm[(int)v->shmem][v->pgoff + vpn - v->start][word];
+		}
+	}
+	return &fl_chk.spec_priv[mm][vpn][word];
+}
+
+static uint32_t spec_obj(int mm, int vpn)
+{
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && vpn >= v->start && vpn < v->end && v->shmem >= 0)
+			return FL_OBJ(FL_OT_SPEC, 0x80000 + v->shmem * FL_SHMEM_PAGES + v->pgoff + vpn - v->start);
+	}
+	return FL_OBJ_SPEC(mm, vpn);
+}
+
+void fl_spec_access_footprint(int mm, int vpn, bool write, struct fl_footprint *fp)
+{
+	fl_fp_add(fp, spec_obj(mm, vpn), write ? FL_ACC_W : FL_ACC_R);
+	if (write && fl_chk.sd_tracked)
+		fl_fp_add(fp, FL_OBJ(FL_OT_SDEPOCH, mm), FL_ACC_R);
+}
+
+uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val)
+{
+	struct fl_store *s;
+
+	if (fl_chk.nstores >= FL_MAX_STORES)
+		fl_model_bug(__func__, "more stores than FL_MAX_STORES in one execution");
+	s = &fl_chk.stores[fl_chk.nstores++];
+	s->mm = (uint8_t)mm;
+	s->tid = (int8_t)tid;
+	s->vpn = (uint16_t)vpn;
+	s->word = (uint8_t)word;
+	s->val = val;
+	return (uint32_t)fl_chk.nstores;	/* tags start at 1; 0 is "zero-filled" */
+}
+
+void fl_spec_store_done(uint32_t tag, const struct fl_uacc *a)
+{
+	struct fl_store *s = &fl_chk.stores[tag - 1];
+	bool shared;
+
+	s->step = (uint32_t)fl_sim.step;
+	s->seq = ++fl_chk.clock;
+	s->pfn = (uint8_t)a->pfn;
+	s->via_tlb_hit = a->tlb_hit;
+	*spec_word(a->mm, a->vpn, a->word, &shared) = (uint16_t)tag;
+	if (fl_chk.sd_tracked && fl_chk.clear_refs_done[a->mm] && !fl_chk.sd_store[a->mm][a->vpn])
+		fl_chk.sd_store[a->mm][a->vpn] = (uint16_t)tag;
+}
+
+const char *fl_spec_store_str(uint32_t tag, char *buf, int len)
+{
+	const struct fl_store *s;
+
+	if (tag == 0) {
+		snprintf(buf, (size_t)len, "zero-fill");
+		return buf;
+	}
+	s = &fl_chk.stores[tag - 1];
+	if (s->tid >= 0)
+		snprintf(buf, (size_t)len, "T%d's store of %llu (P%d, step %u, pfn %u)", fl_sim.t[s->tid].label,
+			 (unsigned long long)s->val, s->mm, s->step, s->pfn);
+	else
+		snprintf(buf, (size_t)len, "init's store of %llu (P%d, pfn %u)",
+			 (unsigned long long)s->val, s->mm, s->pfn);
+	return buf;
+}
+
+/* Compare a concrete word (tag) with the spec; report lost-write or leak. */
+void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const char *when)
+{
+	bool shared;
+	uint32_t want = *spec_word(mm, vpn, word, &shared);
+	char a[96], b[96], at[32];
+
+	if (got == want)
+		return;
+	fl_chk_addr(vpn, word, at, sizeof(at));
+	if (!shared && got && fl_chk.stores[got - 1].mm != mm && fl_chk.stores[got - 1].seq > fl_chk.born_seq[mm]) {
+		/* Private data another process stored after we stopped sharing memory with it. */
+		fl_violate(FL_PROP_LEAK, tid, "P%d %s %s: sees %s; expected %s", mm, at, when, fl_spec_store_str(got, a, sizeof(a)), fl_spec_store_str(want, b, sizeof(b)));
+		return;
+	}
+	fl_violate(FL_PROP_LOST_WRITE, tid, "P%d %s %s: %s is lost; memory has %s", mm, at, when, fl_spec_store_str(want, b, sizeof(b)), fl_spec_store_str(got, a, sizeof(a)));
+}
+
+void fl_spec_load_done(int mm, int tid, int vpn, int word, const struct fl_uacc *a)
+{
+	fl_spec_compare(mm, tid, vpn, word, a->rtag, "on load");
+}
+
+void fl_spec_zero_range(int mm, int start, int end)
+{
+	for (int vpn = start; vpn < end; vpn++) {
+		memset(fl_chk.spec_priv[mm][vpn], 0, sizeof(fl_chk.spec_priv[mm][vpn]));
+		fl_chk.sd_store[mm][vpn] = 0;
+	}
+}
+
+void fl_spec_fork(int parent, int child)
+{
+	memcpy(fl_chk.spec_priv[child], fl_chk.spec_priv[parent], sizeof(fl_chk.spec_priv[child]));
+	fl_chk.clear_refs_done[child] = 0;
+	fl_chk.born_seq[child] = ++fl_chk.clock;
+	memset(fl_chk.sd_store[child], 0, sizeof(fl_chk.sd_store[child]));
+}
+
+void fl_spec_clear_refs_done(int mm)
+{
+	fl_chk.clear_refs_done[mm] = 1;
+	memset(fl_chk.sd_store[mm], 0, sizeof(fl_chk.sd_store[mm]));
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/main.c - `faultline run / replay / test / policies / bench`.
+ * Exit status: 0 all as expected, 1 a violation or mismatch, 2 bad input.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: faultline <command> [args]\n"
+		"\n"
+		"  run FILE [--kernel V] [--set SWITCH=VALUE]... [--preemptions N]\n"
+		"           [--strategy exhaustive|dfs|random] [--seed S] [--max-executions N] [--json]\n"
+		"      Explore FILE.  With --kernel, report every violated property with a minimal\n"
+		"      trace; without, check every `expect` line of the file.\n"
+		"  replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json]\n"
+		"      Print the trace of one execution.\n"
+		"  test PATH... [--preemptions N] [--max-executions N] [--json]\n"
+		"      Check the expectations of every .litmus file under PATH: a table of test x kernel.\n"
+		"  policies [--markdown]\n"
+		"      Every behaviour switch (commit, release, before -> after) and every kernel preset.\n"
+		"  bench [PATH...]\n"
+		"      Executions/s, steps/s and time to the first counterexample per file and kernel.\n"
+		"\n"
+		"exit status: 0 as expected, 1 violation or expectation mismatch, 2 bad input or usage\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return FL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "run"))
+		return fl_cmd_run(argc, argv);
+	if (!strcmp(argv[1], "replay"))
+		return fl_cmd_replay(argc, argv);
+	if (!strcmp(argv[1], "test"))
+		return fl_cmd_test(argc, argv);
+	if (!strcmp(argv[1], "policies"))
+		return fl_cmd_policies(argc, argv);
+	if (!strcmp(argv[1], "bench"))
+		return fl_cmd_bench(argc, argv);
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return FL_EXIT_OK;
+	}
+	fprintf(stderr, "faultline: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return FL_EXIT_USAGE;
+}

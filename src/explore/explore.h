@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * explore/explore.h - strategies that drive executions of a program.
+ *
+ * Exploration is stateless: every execution restarts the program from its
+ * snapshot (program.reset) and is fully determined by its schedule, the
+ * thread chosen at each step.  The schedule string is the replay handle.
+ *
+ * Strategies (one file each):
+ *  - dpor.c: exhaustive.  Source-free DPOR in the style of Flanagan and
+ *    Godefroid (POPL 2005) with sleep sets, over the (object, access)
+ *    footprints that every step announces, bounded by a CHESS-style
+ *    preemption bound.  Backtrack points a race calls for are also added
+ *    at the start of the enclosing scheduling block, the conservative
+ *    rule of Coons, Musuvathi and McKinley, "Bounded Partial-Order
+ *    Reduction" (OOPSLA 2013), so the search stays complete within the
+ *    bound.  With POR disabled it is a plain bounded DFS (`dfs`), used to
+ *    cross-check the reduction.
+ *  - random.c: uniformly random scheduling from a seed.
+ *  - replay.c: one schedule, strictly: a step naming a thread that is not
+ *    enabled is an error that shows the enabled set.
+ */
+#ifndef FL_EXPLORE_EXPLORE_H
+#define FL_EXPLORE_EXPLORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FL_MAX_STEPS		4000	/* per execution: longer is reported as a livelock */
+#define FL_SCHED_STR		8192
+
+struct fl_program {
+	/* Restore the post-init machine and start every thread. */
+	void (*reset)(void *ctx);
+	/*
+	 * The execution ended.  @deadlock: nothing was enabled while threads
+	 * remained.  Returns the set of violated properties (a bit mask).
+	 */
+	uint32_t (*finish)(void *ctx, bool deadlock);
+	void *ctx;
+	int nprops;		/* number of property bits */
+};
+
+enum fl_strategy {
+	FL_STRAT_DPOR,		/* "exhaustive" */
+	FL_STRAT_DFS,		/* exhaustive without partial-order reduction */
+	FL_STRAT_RANDOM,
+	FL_STRAT_REPLAY,
+};
+
+struct fl_explore_opts {
+	enum fl_strategy strategy;
+	int preemptions;	/* bound; -1 = unbounded */
+	uint64_t max_executions;
+	uint64_t seed;		/* random */
+	const char *schedule;	/* replay */
+};
+
+struct fl_cex {
+	bool found;
+	int preemptions;
+	int nsteps;
+	double seconds;		/* since the start of the exploration */
+	uint64_t execution;	/* 1-based index of the execution */
+	char schedule[FL_SCHED_STR];
+};
+
+#define FL_EXPLORE_MAX_PROPS 32
+
+struct fl_explore_result {
+	uint32_t found;			/* union over executions */
+	struct fl_cex cex[FL_EXPLORE_MAX_PROPS];	/* fewest preemptions, then shortest */
+	uint64_t executions;		/* run to the end (including deadlocked ones) */
+	uint64_t pruned;		/* cut short: sleep-set blocked or over the bound */
+	uint64_t deadlocked;
+	uint64_t steps;
+	double seconds;
+	bool complete;			/* the search covered the whole bounded space */
+	char stop_reason[96];		/* why it stopped when not complete */
+	char error[256];		/* replay divergence or a livelock: non-empty = bad input */
+};
+
+void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,
+		struct fl_explore_result *res);
+
+/* Schedules: "0:3.1.2:4" = thread 0 for 3 steps, thread 1 once, thread 2 for 4. */
+void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len);
+/* Returns the number of steps, or -1 (message in @err) for a malformed string. */
+int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int errlen);
+
+double fl_now(void);
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * explore/schedule.c - the schedule string, and the parts every strategy shares.
+ *
+ * Format: dot-separated runs "T" or "T:N" (thread T for N steps), e.g.
+ * "0:3.1.2:4".  It is shell-safe, short for the long runs a kernel path
+ * makes, and independent of the strategy that found it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "explore/explore_int.h"
+
+double fl_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len)
+{
+	int o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && o < len - 1;) {
+		int j = i;
+
+		while (j < n && choice[j] == choice[i])
+			j++;
+		if (j - i == 1)
+			o += snprintf(buf + o, (size_t)(len - o), "%s%u", i ? "." : "", choice[i]);
+		else
+			o += snprintf(buf + o, (size_t)(len - o), "%s%u:%d", i ? "." : "", choice[i], j - i);
+		i = j;
+	}
+}
+
+int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int errlen)
+{
+	int n = 0;
+	const char *p = s;
+
+	if (!*p)
+		return 0;
+	for (;;) {
+		char *end;
+		long t, cnt = 1;
+
+		errno = 0;
+		t = strtol(p, &end, 10);
+		if (end == p || t < 0 || t > 255 || errno) {
+			snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a thread number", (int)(p - s));
+			return -1;
+		}
+		p = end;
+		if (*p == ':') {
+			p++;
+			cnt = strtol(p, &end, 10);
+			if (end == p || cnt < 1 || cnt > FL_MAX_STEPS || errno) {
+				snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a step count", (int)(p - s));
+				return -1;
+			}
+			p = end;
+		}
+		if (n + cnt > max) {
+			snprintf(err, (size_t)errlen, "schedule longer than %d steps", max);
+			return -1;
+		}
+		for (long k = 0; k < cnt; k++)
+			choice[n++] = (uint8_t)t;
+		if (*p == '\0')
+			return n;
+		if (*p != '.') {
+			snprintf(err, (size_t)errlen, "bad schedule at offset %d: unexpected '%c'", (int)(p - s), *p);
+			return -1;
+		}
+		p++;
+	}
+}
+
+int fl_count_preemptions(const uint8_t *choice, const uint32_t *enabled, int n)
+{
+	int pre = 0;
+
+	for (int i = 1; i < n; i++)
+		if (choice[i] != choice[i - 1] && (enabled[i] & (1u << choice[i - 1])))
+			pre++;
+	return pre;
+}
+
+void fl_record_execution(struct fl_explore_result *res, const struct fl_program *prog, uint32_t found,
+			 const uint8_t *choice, const uint32_t *enabled, int n, double t0)
+{
+	int pre = -1;
+
+	res->executions++;
+	res->found |= found;
+	for (int p = 0; p < prog->nprops && found; p++) {
+		struct fl_cex *c = &res->cex[p];
+
+		if (!(found & (1u << p)))
+			continue;
+		if (pre < 0)
+			pre = fl_count_preemptions(choice, enabled, n);
+		if (c->found && (c->preemptions < pre || (c->preemptions == pre && c->nsteps <= n)))
+			continue;
+		if (!c->found) {
+			c->seconds = fl_now() - t0;
+			c->execution = res->executions;
+		}
+		c->found = true;
+		c->preemptions = pre;
+		c->nsteps = n;
+		fl_schedule_encode(choice, n, c->schedule, sizeof(c->schedule));
+	}
+}

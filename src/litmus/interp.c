@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * litmus/interp.c - turn scenario ops into calls into mm/ (see interp.h).
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "litmus/interp.h"
+#include "mm/mm.h"
+
+#define FL_MAX_HREFS 16
+
+/* References the scenario took with get_page(), dropped by put_page() or at teardown. */
+struct href {
+	int8_t proc;
+	int16_t vpn;
+	int8_t pfn;
+	uint8_t dropped;
+};
+
+struct interp_state {
+	uint64_t regs[FL_LIT_MAX_THREADS + 1][FL_LIT_MAX_REGS];	/* [0] = init */
+	uint8_t reg_set[FL_LIT_MAX_THREADS + 1][FL_LIT_MAX_REGS];
+	int nhrefs;
+	struct href hrefs[FL_MAX_HREFS];
+};
+
+static struct interp_state fl_is;
+static const struct fl_scenario *cur_sc;
+
+static struct {
+	struct fl_hw hw;
+	struct fl_mm_state mm;
+	struct fl_check_state chk;
+	struct interp_state is;
+} snap;
+
+static jmp_buf init_env;
+static char init_err[512];
+static const struct fl_lit_op *init_op;
+
+static int op_vpn(const struct fl_lit_op *op)
+{
+	return FL_LIT_REGION_VPN(op->addr.region) + op->addr.offset / FL_LIT_PAGE_WORDS;
+}
+
+static int op_npages(const struct fl_lit_op *op)
+{
+	if (op->npages)
+		return op->npages;
+	return cur_sc->regions[op->addr.region].npages - op->addr.offset / FL_LIT_PAGE_WORDS;
+}
+
+static void set_reg(int slot, int reg, uint64_t v)
+{
+	if (reg < 0)
+		return;
+	fl_is.regs[slot][reg] = v;
+	fl_is.reg_set[slot][reg] = 1;
+}
+
+/* get_page() as a scenario op: the page mapped at the address gains a reference. */
+static void harness_get_page(struct fl_task *t, int vpn)
+{
+	struct fl_vma *vma;
+	int pfn = -1;
+
+	fl_mmap_read_lock(t, t->mm);
+	vma = fl_find_vma(t->mm, vpn);
+	if (vma) {
+		fl_pte_lock(t, t->mm, vpn);
+		pfn = fl_vm_normal_page(vma, fl_ptep_get(t->mm, vpn));
+		if (pfn >= 0)
+			fl_get_page(pfn);
+		fl_pte_unlock(t, t->mm, vpn);
+	}
+	fl_mmap_read_unlock(t, t->mm);
+	if (pfn < 0) {
+		FL_TRACE("no page mapped at vpn %d: nothing taken", vpn);
+		return;
+	}
+	if (fl_is.nhrefs < FL_MAX_HREFS)
+		fl_is.hrefs[fl_is.nhrefs++] = (struct href){ (int8_t)t->mm, (int16_t)vpn, (int8_t)pfn, 0 };
+	else
+		fl_model_bug(__func__, "too many get_page references held");
+}
+
+static void harness_put_page(struct fl_task *t, int vpn)
+{
+	for (int i = fl_is.nhrefs - 1; i >= 0; i--) {
+		struct href *h = &fl_is.hrefs[i];
+
+		if (!h->dropped && h->proc == t->mm && h->vpn == vpn) {
+			h->dropped = 1;
+			fl_put_page(h->pfn);
+			return;
+		}
+	}
+	FL_TRACE("no get_page reference on vpn %d to drop", vpn);
+}
+
+static uint32_t vm_flags_of(const struct fl_lit_op *op)
+{
+	uint32_t f = 0;
+
+	if (op->prot & FL_PROT_READ)
+		f |= VM_READ;
+	if (op->prot & FL_PROT_WRITE)
+		f |= VM_WRITE | VM_READ;
+	if (op->mflags & FL_MAP_SHARED)
+		f |= VM_SHARED;
+	return f;
+}
+
+static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
+{
+	struct fl_user_access ua;
+
+	switch (op->kind) {
+	case FL_OP_MMAP:
+		fl_do_mmap(t, op_vpn(op), op_npages(op), vm_flags_of(op));
+		break;
+	case FL_OP_MUNMAP:
+		fl_do_munmap(t, op_vpn(op), op_npages(op));
+		break;
+	case FL_OP_MPROTECT:
+		fl_do_mprotect(t, op_vpn(op), op_npages(op), vm_flags_of(op) & (VM_READ | VM_WRITE));
+		break;
+	case FL_OP_READ:
+	case FL_OP_WRITE:
+		ua = (struct fl_user_access){
+			.vpn = op_vpn(op), .word_off = op->addr.offset % FL_LIT_PAGE_WORDS,
+			.write = op->kind == FL_OP_WRITE, .val = op->value,
+		};
+		fl_user_access(t, &ua);
+		set_reg(slot, op->reg, ua.segv ? FL_VAL_SEGV : ua.result);
+		break;
+	case FL_OP_GET_PAGE:
+		harness_get_page(t, op_vpn(op));
+		break;
+	case FL_OP_PUT_PAGE:
+		harness_put_page(t, op_vpn(op));
+		break;
+	case FL_OP_CLEAR_REFS:
+		fl_clear_refs_write(t, op->clear_refs_type);
+		/* The write(2) returns to user space: later stores must be reported. */
+		fl_sim_yield(FL_OBJ(FL_OT_SDEPOCH, t->mm), FL_ACC_W, "clear_refs returns");
+		fl_spec_clear_refs_done(t->mm);
+		break;
+	case FL_OP_FORK:
+		fl_dup_mm(t, op->child);
+		break;
+	case FL_OP_EXIT:
+		fl_exit_mmap(t, t->mm);
+		fl_sim_yield(FL_OBJ(FL_OT_PROC, t->mm), FL_ACC_W, "exit");
+		fl_mm.mm[t->mm].live = 0;
+		break;
+	case FL_OP_EVICT:
+		fl_sim_yield(fl_obj_tlb(t->cpu), FL_ACC_W, "evict");
+		fl_tlb_flush_page_local(t->cpu, t->mm, op_vpn(op));
+		FL_TRACE("cpu%d drops its TLB entry for vpn %d", t->cpu, op_vpn(op));
+		break;
+	case FL_OP_PAGEMAP:
+		set_reg(slot, op->reg, fl_pagemap_read(t, t->mm, op_vpn(op)));
+		break;
+	}
+}
+
+/* Name addresses as the litmus file does: A+9, or A's page for a whole page (word < 0). */
+static void addr_fmt(int vpn, int word, char *buf, int len)
+{
+	for (int r = 0; r < cur_sc->nregions; r++) {
+		int base = FL_LIT_REGION_VPN(r);
+
+		if (vpn < base || vpn >= base + cur_sc->regions[r].npages)
+			continue;
+		if (word < 0)
+			snprintf(buf, (size_t)len, "%s+%d (page)", cur_sc->regions[r].name, (vpn - base) * FL_LIT_PAGE_WORDS);
+		else
+			snprintf(buf, (size_t)len, "%s+%d", cur_sc->regions[r].name, (vpn - base) * FL_LIT_PAGE_WORDS + word);
+		return;
+	}
+	snprintf(buf, (size_t)len, "vpn %d", vpn);
+}
+
+static bool proc_live(const void *arg)
+{
+	return fl_mm.mm[*(const int *)arg].live;
+}
+
+static void thread_body(int tid)
+{
+	const struct fl_lit_thread *th = &cur_sc->threads[tid];
+	struct fl_task t = { .tid = tid, .mm = th->proc, .cpu = th->cpu };
+
+	if (!fl_mm.mm[th->proc].live)
+		fl_sim_wait(FL_OBJ(FL_OT_PROC, th->proc), FL_ACC_R, proc_live, &th->proc, false,
+			    "wait for the process to exist");
+	for (int i = 0; i < th->nops; i++)
+		run_op(&t, &th->ops[i], tid + 1);
+}
+
+static void on_init_blocked(const char *what)
+{
+	snprintf(init_err, sizeof(init_err), "%.300s:%d:%d: the init block blocks in %s (init runs sequentially)",
+		 cur_sc->file, init_op ? init_op->loc.line : 1, init_op ? init_op->loc.col : 1, what);
+	longjmp(init_env, 1);
+}
+
+static void on_sleep_in_atomic(int tid, const char *what)
+{
+	fl_violate(FL_PROP_SLEEP_IN_ATOMIC, tid, "T%d sleeps in %s while holding a spinlock", fl_sim.t[tid].label, what);
+}
+
+static bool scenario_uses(const struct fl_scenario *sc, enum fl_lit_kind k)
+{
+	for (int i = 0; i < sc->ninit; i++)
+		if (sc->init[i].kind == k)
+			return true;
+	for (int t = 0; t < sc->nthreads; t++)
+		for (int i = 0; i < sc->threads[t].nops; i++)
+			if (sc->threads[t].ops[i].kind == k)
+				return true;
+	return false;
+}
+
+int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol, char *err, int errlen)
+{
+	int cpus[FL_LIT_MAX_THREADS], labels[FL_LIT_MAX_THREADS];
+
+	cur_sc = sc;
+	fl_cur_policy = *pol;
+	fl_sim.on_init_blocked = on_init_blocked;
+	fl_sim.on_sleep_in_atomic = on_sleep_in_atomic;
+	fl_chk_addr_fmt = addr_fmt;
+	for (int i = 0; i < sc->nthreads; i++) {
+		cpus[i] = sc->threads[i].cpu;
+		labels[i] = sc->threads[i].id;
+	}
+	fl_sim_setup(sc->nthreads, cpus, labels, thread_body);
+	fl_sim.step = 0;
+	fl_sim.cur = -1;
+	fl_hw_reset(sc->ncpus > 0 ? sc->ncpus : 1);
+	memset(&fl_mm, 0, sizeof(fl_mm));
+	fl_page_alloc_init();
+	for (int m = 0; m < FL_MAX_MM; m++)
+		fl_mm_init(m);
+	fl_mm.mm[0].live = 1;
+	fl_spec_reset();
+	fl_chk.sd_tracked = scenario_uses(sc, FL_OP_CLEAR_REFS);
+	memset(&fl_is, 0, sizeof(fl_is));
+	init_op = NULL;
+	if (setjmp(init_env)) {
+		snprintf(err, (size_t)errlen, "%s", init_err);
+		return -1;
+	}
+	for (int i = 0; i < sc->ninit; i++) {
+		const struct fl_lit_op *op = &sc->init[i];
+		struct fl_task t = { .tid = -1, .mm = op->proc, .cpu = op->cpu };
+
+		init_op = op;
+		run_op(&t, op, 0);
+	}
+	snap.hw = fl_hw;
+	snap.mm = fl_mm;
+	snap.chk = fl_chk;
+	snap.is = fl_is;
+	return 0;
+}
+
+static void reset(void *ctx)
+{
+	(void)ctx;
+	memcpy(&fl_hw, &snap.hw, sizeof(fl_hw));
+	memcpy(&fl_mm, &snap.mm, sizeof(fl_mm));
+	memcpy(&fl_chk, &snap.chk, sizeof(fl_chk));
+	memcpy(&fl_is, &snap.is, sizeof(fl_is));
+	fl_sim_begin();
+}
+
+static void report_deadlock(void)
+{
+	char buf[FL_VIOL_MSG];
+	int o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < fl_sim.nthreads && o < (int)sizeof(buf); i++) {
+		const struct fl_sim_thread *t = &fl_sim.t[i];
+
+		if (t->state == FL_T_DONE)
+			continue;
+		o += snprintf(buf + o, sizeof(buf) - (size_t)o, "%sT%d waits in %s", o ? "; " : "", t->label, t->what);
+	}
+	fl_violate(FL_PROP_DEADLOCK, -1, "%s", buf);
+}
+
+static void check_asserts(void)
+{
+	for (int i = 0; i < cur_sc->nassert; i++) {
+		const struct fl_lit_assert *a = &cur_sc->asserts[i];
+		int slot = a->reg.thread + 1;
+		uint64_t v = fl_is.regs[slot][a->reg.reg];
+		bool eq = fl_is.reg_set[slot][a->reg.reg] && v == a->value;
+
+		if (eq != (a->cmp == FL_CMP_EQ))
+			fl_violate(FL_PROP_ASSERT, -1, "line %d: assert fails: %s%d:r%d is %llu%s", a->loc.line,
+				   a->reg.thread < 0 ? "init" : "T",
+				   a->reg.thread < 0 ? 0 : cur_sc->threads[a->reg.thread].id, a->reg.reg,
+				   (unsigned long long)v, fl_is.reg_set[slot][a->reg.reg] ? "" : " (never set)");
+	}
+}
+
+/* Exit every process and drop the scenario's references, then look for leaks. */
+static void teardown(void)
+{
+	bool tracing = fl_tracing;
+
+	fl_tracing = false;
+	for (int m = 0; m < FL_MAX_MM; m++) {
+		struct fl_task t = { .tid = -1, .mm = m, .cpu = 0 };
+
+		if (!fl_mm.mm[m].live)
+			continue;
+		fl_exit_mmap(&t, m);
+		fl_mm.mm[m].live = 0;
+	}
+	for (int i = 0; i < fl_is.nhrefs; i++) {
+		if (!fl_is.hrefs[i].dropped) {
+			fl_is.hrefs[i].dropped = 1;
+			fl_put_page(fl_is.hrefs[i].pfn);
+		}
+	}
+	fl_shmem_release_all();
+	fl_check_no_page_leak();
+	fl_tracing = tracing;
+}
+
+static uint32_t finish(void *ctx, bool deadlock)
+{
+	(void)ctx;
+	if (deadlock) {
+		report_deadlock();
+		return fl_chk.found;
+	}
+	fl_check_final_state();
+	check_asserts();
+	teardown();
+	return fl_chk.found;
+}
+
+struct fl_program fl_interp_program(void)
+{
+	return (struct fl_program){ .reset = reset, .finish = finish, .ctx = NULL, .nprops = FL_PROP__COUNT };
+}
+
+uint64_t fl_interp_reg(int thread, int reg, bool *set)
+{
+	*set = fl_is.reg_set[thread + 1][reg];
+	return fl_is.regs[thread + 1][reg];
+}

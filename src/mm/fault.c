@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/fault.c - a user load/store and the x86 page fault entry
+ * (arch/x86/mm/fault.c: do_user_addr_fault).
+ *
+ * The access is one atomic hardware step (hw/access.c); its footprint is
+ * computed by the same walk, and recomputed by the explorer whenever
+ * another step touched what it depends on (sim.h refresh).  A fault takes
+ * mmap_lock for read, finds the VMA, checks the access against the VMA's
+ * flags (access_error: SIGSEGV), calls handle_mm_fault and retries the
+ * instruction.
+ */
+#include "check/check.h"
+#include "mm/mm.h"
+
+/* Everything one access step needs, on the thread's stack while it waits. */
+struct uaccess_step {
+	struct fl_uacc hw;
+};
+
+static void uaccess_footprint(struct fl_footprint *fp, const void *arg)
+{
+	const struct uaccess_step *s = arg;
+
+	fp->n = 0;
+	fl_hw_access_footprint(&s->hw, fp);
+	fl_spec_access_footprint(s->hw.mm, s->hw.vpn, s->hw.write, fp);
+}
+
+static bool access_error(const struct fl_vma *vma, bool write)
+{
+	if (write)
+		return !(vma->vm_flags & VM_WRITE);
+	return !(vma->vm_flags & (VM_READ | VM_WRITE));
+}
+
+/* Returns false when the access gets SIGSEGV. */
+static bool do_user_addr_fault(struct fl_task *t, int vpn, bool write)
+{
+	struct fl_vma *vma;
+	unsigned fault;
+
+	fl_mmap_read_lock(t, t->mm);		/* lock_mm_and_find_vma */
+	vma = fl_find_vma(t->mm, vpn);
+	if (!vma) {
+		FL_TRACE("vpn %d: no VMA -> SIGSEGV", vpn);
+		fl_mmap_read_unlock(t, t->mm);
+		return false;
+	}
+	if (access_error(vma, write)) {
+		FL_TRACE("vpn %d: %s not allowed by the VMA -> SIGSEGV", vpn, write ? "write" : "read");
+		fl_mmap_read_unlock(t, t->mm);
+		return false;
+	}
+	fault = fl_handle_mm_fault(t, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
+	fl_mmap_read_unlock(t, t->mm);
+	return !(fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS | VM_FAULT_OOM));
+}
+
+void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
+{
+	struct uaccess_step s = {
+		.hw = { .cpu = t->cpu, .mm = t->mm, .vpn = ua->vpn, .word = ua->word_off,
+			.write = ua->write, .val = ua->val },
+	};
+	struct fl_footprint fp = { 0 };
+	uint32_t tag = 0;
+
+	ua->segv = false;
+	ua->result = 0;
+	if (ua->write)
+		tag = fl_spec_new_store(t->mm, t->tid, ua->vpn, ua->word_off, ua->val);
+	s.hw.tag = tag;
+	for (int tries = 0;; tries++) {
+		/* A fault that keeps recurring without progress is a model bug. */
+		FL_BUG_ON(tries > 32, "user access faults forever");
+		if (fl_sim_in_thread()) {
+			uaccess_footprint(&fp, &s);
+			fl_sim_yield_fp(&fp, uaccess_footprint, &s, ua->write ? "store" : "load");
+		}
+		if (fl_hw_access(&s.hw) == FL_UACC_DONE)
+			break;
+		FL_TRACE("%s vpn %d: %s -> page fault", ua->write ? "store" : "load", ua->vpn,
+			 s.hw.tlb_hit ? "TLB entry lacks permission" : "TLB miss, walk fails");
+		if (!do_user_addr_fault(t, ua->vpn, ua->write)) {
+			ua->segv = true;
+			ua->result = UINT64_MAX;
+			return;
+		}
+	}
+	if (s.hw.stale_gen)
+		fl_violate(FL_PROP_USE_AFTER_FREE, t->tid,
+			   "P%d vpn %d: %s through a stale TLB entry into pfn %u, freed since the entry was made",
+			   t->mm, ua->vpn, ua->write ? "store" : "load", s.hw.pfn);
+	if (ua->write) {
+		fl_spec_store_done(tag, &s.hw);
+		FL_TRACE("store %llu to vpn %d word %d: %s pfn %u%s", (unsigned long long)ua->val,
+			 ua->vpn, ua->word_off, s.hw.tlb_hit ? "TLB hit" : "walk",
+			 s.hw.pfn, s.hw.pte_dirtied ? ", hw sets pte dirty" : "");
+	} else {
+		fl_spec_load_done(t->mm, t->tid, ua->vpn, ua->word_off, &s.hw);
+		ua->result = s.hw.rval;
+		FL_TRACE("load vpn %d word %d = %llu: %s pfn %u", ua->vpn, ua->word_off,
+			 (unsigned long long)s.hw.rval, s.hw.tlb_hit ? "TLB hit" : "walk", s.hw.pfn);
+	}
+}

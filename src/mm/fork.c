@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/fork.c - dup_mm / dup_mmap (kernel/fork.c).
+ *
+ * The parent's mmap_lock is held for write for the whole copy, so no fault
+ * runs in the parent meanwhile; but the parent's other CPUs may still
+ * store through writable TLB entries until the flush_tlb_mm at the end.
+ * Those stores land in pages the child now shares: they happened "before
+ * the fork", and the spec memory takes the child's copy at that flush.
+ */
+#include "check/check.h"
+#include "mm/mm.h"
+
+int fl_dup_mm(struct fl_task *t, int child)
+{
+	int parent = t->mm;
+
+	fl_mm_init(child);
+	fl_mmap_write_lock(t, parent);
+	fl_sim_yield(fl_obj_vma(parent), FL_ACC_R, "dup_mmap");
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *src = &fl_mm.mm[parent].vma[i];
+		struct fl_vma *dst = &fl_mm.mm[child].vma[i];
+
+		if (!src->used)
+			continue;
+		*dst = *src;	/* vm_area_dup; shmem VMAs share the object */
+		fl_copy_page_range(t, child, parent, dst, src);
+	}
+	fl_flush_tlb_mm(t, parent);
+	fl_spec_fork(parent, child);
+	fl_mmap_write_unlock(t, parent);
+	fl_sim_yield(FL_OBJ(FL_OT_PROC, child), FL_ACC_W, "wake_up_new_task");
+	fl_mm.mm[child].live = 1;
+	FL_TRACE("P%d forked P%d", parent, child);
+	return 0;
+}

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/memory.c - the page fault path, zapping and copying page tables.
+ *
+ * Mirrors the kernel's mm/memory.c: handle_mm_fault -> handle_pte_fault
+ * -> do_anonymous_page / do_shared_fault / do_wp_page, and do_wp_page's
+ * outcomes wp_page_reuse, wp_page_copy and wp_page_shared.  The COW reuse
+ * decision is the switch cow_reuse (policy.h), read in do_wp_page exactly
+ * where the kernel's code changed.
+ */
+#include "check/check.h"
+#include "mm/mm.h"
+
+static bool vma_is_anonymous(const struct fl_vma *vma)
+{
+	return vma->shmem < 0;
+}
+
+static bool is_cow_mapping(uint32_t vm_flags)
+{
+	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+static pte_t maybe_mkwrite(pte_t pte, const struct fl_vma *vma)
+{
+	if (vma->vm_flags & VM_WRITE)
+		pte = pte_mkwrite(pte);
+	return pte;
+}
+
+/*
+ * do_anonymous_page - first touch of a private anonymous page.
+ * Enter: mmap_lock read-held, PTL not held.  Return: same locks.
+ * A read maps the shared zero page read-only (pte_special); a write
+ * allocates a zeroed page and maps it writable and dirty.  The PTE is
+ * re-checked under the PTL: another fault may have populated it meanwhile.
+ */
+static unsigned do_anonymous_page(struct vm_fault *vmf)
+{
+	struct fl_task *t = vmf->task;
+	struct fl_vma *vma = vmf->vma;
+	pte_t entry;
+	int pfn;
+
+	fl_mmap_assert_locked(vmf->mm);
+	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+		entry = pte_mkspecial(pfn_pte(FL_ZERO_PFN, vma->vm_page_prot));
+		fl_pte_lock(t, vmf->mm, vmf->vpn);
+		if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
+			FL_TRACE("pte populated meanwhile: back off");
+			goto unlock;
+		}
+		fl_set_pte_at(vmf->mm, vmf->vpn, entry);
+		FL_TRACE("map zero page R/O at vpn %d", vmf->vpn);
+		goto unlock;
+	}
+	vma->anon_vma = 1;	/* anon_vma_prepare(): private to this thread's VMA copy */
+	pfn = fl_alloc_page(t);
+	if (pfn < 0)
+		return VM_FAULT_OOM;
+	fl_clear_user_highpage(pfn);
+	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
+	entry = pte_mkyoung(entry);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(pte_mkdirty(entry));
+	fl_pte_lock(t, vmf->mm, vmf->vpn);
+	if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
+		FL_TRACE("pte populated meanwhile: release pfn %d", pfn);
+		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		fl_put_page(pfn);
+		return 0;
+	}
+	fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
+	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
+	FL_TRACE("map new pfn %d at vpn %d (W, dirty)", pfn, vmf->vpn);
+unlock:
+	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	return 0;
+}
+
+/*
+ * do_shared_fault / do_read_fault for shared anonymous memory (shmem):
+ * find or allocate the page in the shmem object, then finish_fault maps
+ * it with vm_page_prot (writable and dirty for a write fault).
+ * Enter: mmap_lock read-held, PTL not held.  Return: same locks.
+ */
+static unsigned do_shmem_fault(struct vm_fault *vmf)
+{
+	struct fl_task *t = vmf->task;
+	struct fl_vma *vma = vmf->vma;
+	int pfn = fl_shmem_get_page(t, vma->shmem, vma->pgoff + vmf->vpn - vma->start);
+	pte_t entry;
+
+	if (pfn < 0)
+		return VM_FAULT_OOM;
+	entry = pte_mkyoung(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	fl_pte_lock(t, vmf->mm, vmf->vpn);
+	if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
+		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		fl_put_page(pfn);
+		return 0;
+	}
+	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
+	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
+	FL_TRACE("map shmem pfn %d at vpn %d%s", pfn, vmf->vpn, pte_write(entry) ? " (W)" : " (R/O)");
+	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	return 0;
+}
+
+/*
+ * wp_page_reuse - make the faulting PTE writable in place.
+ * Enter: PTL held.  Return: PTL released.
+ * Permission promotion needs no flush on x86: a stale read-only entry on
+ * another CPU takes a spurious fault, which drops it.
+ */
+static void wp_page_reuse(struct vm_fault *vmf)
+{
+	pte_t entry = pte_mkyoung(vmf->orig_pte);
+
+	entry = maybe_mkwrite(pte_mkdirty(entry), vmf->vma);
+	fl_set_pte_at(vmf->mm, vmf->vpn, entry);	/* ptep_set_access_flags */
+	FL_TRACE("reuse pfn %u: pte W, dirty", pte_pfn(entry));
+	fl_pte_unlock(vmf->task, vmf->mm, vmf->vpn);
+}
+
+/*
+ * wp_page_copy - break COW by copying into a new page.
+ * Enter: PTL not held; the caller holds a reference on the old page.
+ * Return: same locks; the reference is dropped.
+ *
+ *  - allocate (zeroed for the zero page) and copy without the PTL;
+ *  - retake the PTL and back off if the PTE changed (pte_same(orig_pte));
+ *  - clear the PTE and flush it from every TLB *before* installing the
+ *    new one: set-then-flush would let CPUs disagree on the page;
+ *  - drop the old page's mapcount only after the switch, then its refs.
+ * The copy itself cannot see a store that another CPU makes through a
+ * stale writable TLB entry after the copy read the page (seed 000).
+ */
+static unsigned wp_page_copy(struct vm_fault *vmf)
+{
+	struct fl_task *t = vmf->task;
+	int old = vmf->page;
+	int new_pfn;
+	pte_t entry;
+	bool copied = false;
+
+	vmf->vma->anon_vma = 1;
+	new_pfn = fl_alloc_page(t);
+	if (new_pfn < 0) {
+		if (old >= 0)
+			fl_put_page(old);
+		return VM_FAULT_OOM;
+	}
+	if (old < 0)
+		fl_clear_user_highpage(new_pfn);
+	else
+		fl_copy_user_highpage(new_pfn, old);
+
+	fl_pte_lock(t, vmf->mm, vmf->vpn);
+	if (pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
+		entry = pte_mkyoung(pfn_pte((uint32_t)new_pfn, vmf->vma->vm_page_prot));
+		entry = maybe_mkwrite(pte_mkdirty(entry), vmf->vma);
+		fl_ptep_get_and_clear(vmf->mm, vmf->vpn);	/* ptep_clear_flush */
+		fl_flush_tlb_page(t, vmf->mm, vmf->vpn);
+		fl_page_add_new_anon_rmap(new_pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
+		fl_set_pte_at(vmf->mm, vmf->vpn, entry);
+		FL_TRACE("install pfn %d (pte_same ok), W dirty", new_pfn);
+		if (old >= 0)
+			fl_page_remove_rmap(old);
+		copied = true;
+	} else {
+		FL_TRACE("pte changed under us: back off");
+	}
+	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	/* The new page's allocation ref when we backed off, else the old page's map ref. */
+	if (!copied)
+		fl_put_page(new_pfn);
+	else if (old >= 0)
+		fl_put_page(old);
+	if (old >= 0)
+		fl_put_page(old);	/* the reference do_wp_page took */
+	return copied ? VM_FAULT_WRITE : 0;
+}
+
+/* reuse_swap_page without swap: the page is ours iff it is mapped once. */
+static bool reuse_swap_page(int pfn)
+{
+	return fl_page_mapcount(pfn) == 1;
+}
+
+/*
+ * The reuse decision for an anonymous page, per cow_reuse.  Returns true
+ * when the page may be reused.  Enter: PTL held.  Return: PTL held, unless
+ * *relock_failed is set (PTE changed while we slept on the page lock; PTL
+ * released, nothing to do).
+ */
+static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
+{
+	struct fl_task *t = vmf->task;
+	int page = vmf->page;
+	bool reuse;
+
+	*relock_failed = false;
+	switch (FL_POL(COW_REUSE)) {
+	case FL_COW_REUSE_MAPCOUNT:
+		/* <= v5.8: sleep for the page lock if need be, then reuse_swap_page(). */
+		if (!fl_trylock_page(t, page)) {
+			fl_get_page(page);
+			fl_pte_unlock(t, vmf->mm, vmf->vpn);
+			fl_lock_page(t, page);
+			fl_pte_lock(t, vmf->mm, vmf->vpn);
+			if (!pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
+				fl_unlock_page(t, page);
+				fl_pte_unlock(t, vmf->mm, vmf->vpn);
+				fl_put_page(page);
+				*relock_failed = true;
+				return false;
+			}
+			fl_put_page(page);
+		}
+		reuse = reuse_swap_page(page);
+		FL_TRACE("reuse_swap_page pfn %d: mapcount %d -> %s", page,
+			 fl_mm.page[page].mapcount, reuse ? "reuse" : "copy");
+		fl_unlock_page(t, page);
+		return reuse;
+
+	case FL_COW_REUSE_PAGE_COUNT:
+		/* 09854ba94c6a (v5.9): only the sole reference may reuse. */
+		if (fl_page_count(page) != 1) {
+			FL_TRACE("page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
+			return false;
+		}
+		if (!fl_trylock_page(t, page))
+			return false;
+		reuse = fl_page_mapcount(page) == 1 && fl_page_count(page) == 1;
+		fl_unlock_page(t, page);
+		FL_TRACE("page_count pfn %d = 1, mapcount %d -> %s", page,
+			 fl_mm.page[page].mapcount, reuse ? "reuse" : "copy");
+		return reuse;
+
+	case FL_COW_REUSE_ANON_EXCLUSIVE:
+	default:
+		/* 6c287605fd56 (v5.19): an exclusive page is ours without counting. */
+		if (fl_page_flags(page) & PG_anon_exclusive) {
+			FL_TRACE("PageAnonExclusive pfn %d -> reuse", page);
+			return true;
+		}
+		if (fl_page_count(page) > 1) {
+			FL_TRACE("not exclusive, page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
+			return false;
+		}
+		if (!fl_trylock_page(t, page))
+			return false;
+		reuse = fl_page_count(page) == 1;
+		if (reuse)
+			fl_page_set_flags(page, PG_anon_exclusive, 0);	/* page_move_anon_rmap */
+		fl_unlock_page(t, page);
+		FL_TRACE("not exclusive, page_count pfn %d = 1 -> %s", page, reuse ? "reuse, mark exclusive" : "copy");
+		return reuse;
+	}
+}
+
+/*
+ * do_wp_page - write fault on a present, write-protected PTE.
+ * Enter: mmap_lock read-held, PTL held, vmf->orig_pte read under it.
+ * Return: mmap_lock still held, PTL released.
+ */
+static unsigned do_wp_page(struct vm_fault *vmf)
+{
+	struct fl_task *t = vmf->task;
+	struct fl_vma *vma = vmf->vma;
+	bool relock_failed;
+
+	vmf->page = fl_vm_normal_page(vma, vmf->orig_pte);
+	if (vmf->page < 0) {
+		FL_TRACE("no struct page (zero page) -> copy");
+		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		return wp_page_copy(vmf);
+	}
+	if (vma->vm_flags & VM_SHARED) {
+		/* wp_page_shared: shmem has no page_mkwrite; just make it writable. */
+		FL_TRACE("shared mapping: wp_page_shared");
+		wp_page_reuse(vmf);
+		return VM_FAULT_WRITE;
+	}
+	if (fl_mm.page[vmf->page].flags & PG_anon) {
+		if (wp_can_reuse_anon(vmf, &relock_failed)) {
+			wp_page_reuse(vmf);
+			return VM_FAULT_WRITE;
+		}
+		if (relock_failed)
+			return 0;
+	}
+	fl_get_page(vmf->page);
+	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	return wp_page_copy(vmf);
+}
+
+/*
+ * handle_pte_fault - dispatch on the PTE found.
+ * Enter: mmap_lock read-held.  Return: same.
+ * orig_pte is read without the PTL, then re-checked under it.
+ */
+static unsigned handle_pte_fault(struct vm_fault *vmf)
+{
+	pte_t entry;
+
+	vmf->orig_pte = fl_ptep_get(vmf->mm, vmf->vpn);
+	if (pte_none(vmf->orig_pte)) {
+		if (vma_is_anonymous(vmf->vma))
+			return do_anonymous_page(vmf);
+		return do_shmem_fault(vmf);
+	}
+	fl_pte_lock(vmf->task, vmf->mm, vmf->vpn);
+	entry = fl_ptep_get(vmf->mm, vmf->vpn);
+	if (!pte_same(entry, vmf->orig_pte)) {
+		FL_TRACE("pte changed since the lockless read: retry");
+		goto unlock;
+	}
+	if (vmf->flags & FAULT_FLAG_WRITE) {
+		if (!pte_write(entry))
+			return do_wp_page(vmf);
+		entry = pte_mkdirty(entry);
+	}
+	entry = pte_mkyoung(entry);
+	if (!pte_same(entry, vmf->orig_pte)) {
+		fl_set_pte_at(vmf->mm, vmf->vpn, entry);	/* ptep_set_access_flags */
+		FL_TRACE("set access flags: pte %s", (vmf->flags & FAULT_FLAG_WRITE) ? "dirty, young" : "young");
+	} else {
+		FL_TRACE("spurious fault: pte already allows the access");
+	}
+unlock:
+	fl_pte_unlock(vmf->task, vmf->mm, vmf->vpn);
+	return 0;
+}
+
+/*
+ * handle_mm_fault - Enter: mmap_lock read-held, VMA checked by the caller.
+ * Return: same locks (no VM_FAULT_RETRY without userfaultfd).
+ */
+unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags)
+{
+	struct vm_fault vmf = {
+		.task = t, .vma = vma, .mm = t->mm, .vpn = vpn, .flags = flags, .page = -1,
+	};
+
+	fl_mmap_assert_locked(t->mm);
+	FL_TRACE("%s fault at vpn %d", (flags & FAULT_FLAG_WRITE) ? "write" : "read", vpn);
+	return handle_pte_fault(&vmf);
+}
+
+/*
+ * zap_pte_range over [start, end) of @vma: clear each PTE under the PTL,
+ * drop the rmap, and batch the page in @tlb so that it is freed only after
+ * the TLB flush.  Enter: mmap_lock held (read or write), PTL not held.
+ */
+void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end)
+{
+	int mm = tlb->mm;
+
+	for (int vpn = start; vpn < end; vpn++) {
+		pte_t ptent;
+		int pfn;
+
+		fl_pte_lock(t, mm, vpn);
+		ptent = fl_ptep_get_and_clear(mm, vpn);
+		if (pte_present(ptent)) {
+			pfn = fl_vm_normal_page(vma, ptent);
+			if (pfn >= 0)
+				fl_page_remove_rmap(pfn);
+			fl_tlb_remove_page(t, tlb, vpn, pfn);	/* tlb_remove_tlb_entry + __tlb_remove_page */
+			FL_TRACE("zap vpn %d (pfn %u)", vpn, pte_pfn(ptent));
+		}
+		fl_pte_unlock(t, mm, vpn);
+	}
+}
+
+/*
+ * copy_present_pte: share one present PTE with the child.  In a COW
+ * mapping a writable PTE is write-protected in both parent and child, so
+ * the first write on either side faults into do_wp_page.  The child's PTE
+ * is old and, for shared mappings, clean.  With PageAnonExclusive the
+ * page stops being exclusive (page_try_dup_anon_rmap).
+ * Enter: both PTLs held.
+ */
+static void copy_present_pte(int dst_mm, int src_mm, struct fl_vma *src, int vpn, pte_t pte)
+{
+	int pfn = fl_vm_normal_page(src, pte);
+
+	if (pfn >= 0) {
+		fl_get_page(pfn);
+		fl_page_dup_rmap(pfn);
+		if (FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE && (fl_mm.page[pfn].flags & PG_anon))
+			fl_page_set_flags(pfn, 0, PG_anon_exclusive);
+	}
+	if (is_cow_mapping(src->vm_flags) && pte_write(pte)) {
+		fl_set_pte_at(src_mm, vpn, pte_wrprotect(pte));	/* ptep_set_wrprotect */
+		pte = pte_wrprotect(pte);
+		FL_TRACE("P%d vpn %d: write-protect for COW (pfn %u)", src_mm, vpn, pte_pfn(pte));
+	}
+	if (src->vm_flags & VM_SHARED)
+		pte = pte_mkclean(pte);
+	pte &= ~(pte_t)_PAGE_ACCESSED;	/* pte_mkold */
+	pte &= ~(pte_t)_PAGE_UFFD_WP;	/* no VM_UFFD_WP in the child without EVENT_FORK */
+	fl_set_pte_at(dst_mm, vpn, pte);
+}
+
+/*
+ * copy_page_range: only VMAs with an anon_vma have PTEs worth copying;
+ * shared (shmem) VMAs are refaulted by the child.  Enter: both mmap_locks
+ * write-held.
+ */
+int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src)
+{
+	(void)dst;
+	if (!src->anon_vma)
+		return 0;
+	for (int vpn = src->start; vpn < src->end; vpn++) {
+		pte_t pte;
+
+		fl_pte_lock(t, dst_mm, vpn);
+		fl_pte_lock(t, src_mm, vpn);
+		pte = fl_ptep_get(src_mm, vpn);
+		if (pte_present(pte))
+			copy_present_pte(dst_mm, src_mm, src, vpn, pte);
+		fl_pte_unlock(t, src_mm, vpn);
+		fl_pte_unlock(t, dst_mm, vpn);
+	}
+	return 0;
+}

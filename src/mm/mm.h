@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/mm.h - the kernel model: struct page, VMAs, mm_struct, locks.
+ *
+ * One file per kernel area, with the kernel's function names under an
+ * fl_ prefix (do_wp_page is fl_do_wp_page); the trace prints them without
+ * the prefix, so a reader can find the real code.  Every function that
+ * touches shared state announces the access first (sim.h), so the explorer
+ * owns every interleaving.  Behaviour that changed across releases is read
+ * from policy/ at the one place where the kernel's code differs.
+ *
+ * Simplifications (see docs/model.md):
+ *  - one PTE level; FL_PTES_PER_TABLE PTEs share one PTL (split PTL);
+ *  - no THP, no swap (yet), no KSM, no LRU pagevecs: their extra page
+ *    references are what the litmus get_page()/put_page() stand for;
+ *  - the rwsem is not fair (a waiting writer does not hold off readers).
+ */
+#ifndef FL_MM_MM_H
+#define FL_MM_MM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/hw.h"
+#include "policy/policy.h"
+#include "sim/log.h"
+#include "sim/sim.h"
+
+#define FL_MAX_VMAS	8
+#define FL_MAX_SHMEM	4
+#define FL_SHMEM_PAGES	8
+
+/* struct page flags */
+#define PG_anon			(1u << 0)
+#define PG_swapcache		(1u << 1)
+#define PG_locked		(1u << 2)
+#define PG_anon_exclusive	(1u << 3)
+#define PG_reserved		(1u << 4)	/* the zero page */
+#define PG_shmem		(1u << 5)
+
+struct fl_page {
+	int16_t refcount;	/* page_count() */
+	int16_t mapcount;	/* page_mapcount(): PTEs mapping it */
+	uint16_t flags;
+	int8_t lock_owner;	/* tid + 1 holding PG_locked, for traces */
+};
+
+/* vm_flags */
+#define VM_READ		(1u << 0)
+#define VM_WRITE	(1u << 1)
+#define VM_SHARED	(1u << 3)
+#define VM_MAYWRITE	(1u << 5)
+#define VM_SOFTDIRTY	(1u << 27)
+
+struct fl_vma {
+	uint8_t used;
+	uint16_t start, end;	/* virtual pages [start, end) */
+	uint32_t vm_flags;
+	uint32_t vm_page_prot;	/* PTE bits a fault installs (vma_set_page_prot) */
+	int8_t shmem;		/* shared anon: the shmem object, else -1 */
+	uint16_t pgoff;		/* page offset of start inside the shmem object */
+	uint8_t anon_vma;	/* anon_vma_prepare() done: fork copies its PTEs */
+};
+
+struct fl_rwsem {
+	int8_t readers;
+	int8_t writer;		/* tid + 1, or -1 for the init phase, 0 when free */
+};
+
+struct fl_spinlock {
+	int8_t owner;		/* tid + 1, -1 for init, 0 when free */
+};
+
+struct fl_mm {
+	uint8_t live;
+	struct fl_rwsem mmap_lock;
+	int8_t tlb_flush_pending;	/* inc_/dec_tlb_flush_pending */
+	uint8_t has_pinned;
+	struct fl_spinlock ptl[FL_TABLES];
+	struct fl_vma vma[FL_MAX_VMAS];
+};
+
+struct fl_shmem {
+	uint8_t used;
+	int8_t page[FL_SHMEM_PAGES];	/* pfn + 1 in the page cache, 0 if none */
+};
+
+struct fl_mm_state {
+	struct fl_page page[FL_MAX_FRAMES];
+	int8_t free_list[FL_MAX_FRAMES];	/* LIFO: a freed page is reused first */
+	int nfree;
+	struct fl_mm mm[FL_MAX_MM];
+	struct fl_shmem shmem[FL_MAX_SHMEM];
+};
+
+extern struct fl_mm_state fl_mm;
+
+/* Thread context for kernel code: which task (mm) and CPU we run as. */
+struct fl_task {
+	int tid;		/* simulated thread, -1 in init */
+	int mm;
+	int cpu;
+};
+
+/* Fault flags (subset of FAULT_FLAG_*) and results (VM_FAULT_*). */
+#define FAULT_FLAG_WRITE	(1u << 0)
+#define FAULT_FLAG_TRIED	(1u << 5)
+#define VM_FAULT_OOM		(1u << 0)
+#define VM_FAULT_SIGBUS		(1u << 1)
+#define VM_FAULT_WRITE		(1u << 3)
+#define VM_FAULT_SIGSEGV	(1u << 6)
+#define VM_FAULT_RETRY		(1u << 10)
+
+struct vm_fault {
+	struct fl_task *task;
+	struct fl_vma *vma;
+	int mm;
+	int vpn;
+	unsigned flags;		/* FAULT_FLAG_* */
+	pte_t orig_pte;		/* snapshot taken before the PTL: re-checked after every relock */
+	int page;		/* pfn of the page behind orig_pte, -1 if none */
+};
+
+/* --- object ids -------------------------------------------------------- */
+static inline uint32_t fl_obj_page(int pfn) { return FL_OBJ(FL_OT_PAGE, pfn); }
+static inline uint32_t fl_obj_pagelock(int pfn) { return FL_OBJ(FL_OT_PAGELOCK, pfn); }
+static inline uint32_t fl_obj_ptl(int mm, int vpn) { return FL_OBJ(FL_OT_PTL, mm * FL_TABLES + vpn / FL_PTES_PER_TABLE); }
+static inline uint32_t fl_obj_mmap_lock(int mm) { return FL_OBJ(FL_OT_MMAP_LOCK, mm); }
+static inline uint32_t fl_obj_vma(int mm) { return FL_OBJ(FL_OT_VMA, mm); }
+static inline uint32_t fl_obj_mmflags(int mm) { return FL_OBJ(FL_OT_MMFLAGS, mm); }
+static inline uint32_t fl_obj_alloc(void) { return FL_OBJ(FL_OT_ALLOC, 0); }
+
+/* --- locking.c ------------------------------------------------------------ */
+void fl_mmap_read_lock(struct fl_task *t, int mm);
+void fl_mmap_read_unlock(struct fl_task *t, int mm);
+void fl_mmap_write_lock(struct fl_task *t, int mm);
+void fl_mmap_write_unlock(struct fl_task *t, int mm);
+void fl_mmap_write_downgrade(struct fl_task *t, int mm);
+void fl_mmap_assert_locked(int mm);
+void fl_mmap_assert_write_locked(int mm);
+/* pte_offset_map_lock / pte_unmap_unlock: the PTL of the table holding @vpn. */
+void fl_pte_lock(struct fl_task *t, int mm, int vpn);
+void fl_pte_unlock(struct fl_task *t, int mm, int vpn);
+bool fl_trylock_page(struct fl_task *t, int pfn);
+void fl_lock_page(struct fl_task *t, int pfn);
+void fl_unlock_page(struct fl_task *t, int pfn);
+
+/* --- pgtable.c: PTE accessors that announce their access --------------- */
+pte_t fl_ptep_get(int mm, int vpn);
+void fl_set_pte_at(int mm, int vpn, pte_t pte);
+pte_t fl_ptep_get_and_clear(int mm, int vpn);
+/* ptep_modify_prot_start/commit: get-and-clear, then set (two steps). */
+pte_t fl_ptep_modify_prot_start(int mm, int vpn);
+void fl_ptep_modify_prot_commit(int mm, int vpn, pte_t pte);
+int fl_vm_normal_page(const struct fl_vma *vma, pte_t pte);	/* pfn or -1 */
+
+/* --- page_alloc.c and rmap.c --------------------------------------------- */
+int fl_alloc_page(struct fl_task *t);		/* refcount 1, contents undefined; -1 = OOM */
+void fl_get_page(int pfn);
+void fl_put_page(int pfn);			/* frees at refcount 0 */
+int fl_page_count(int pfn);
+int fl_page_mapcount(int pfn);
+bool fl_page_maybe_dma_pinned(int pfn);
+void fl_page_add_new_anon_rmap(int pfn, bool exclusive);
+void fl_page_dup_rmap(int pfn);
+void fl_page_remove_rmap(int pfn);
+void fl_page_set_flags(int pfn, unsigned set, unsigned clear);
+unsigned fl_page_flags(int pfn);
+void fl_clear_user_highpage(int pfn);		/* zero the frame */
+void fl_copy_user_highpage(int dst, int src);	/* cow_user_page */
+void fl_page_alloc_init(void);
+int fl_pages_in_use(void);
+
+/* --- tlb.c: flushes and the mmu_gather ----------------------------------- */
+void fl_flush_tlb_page(struct fl_task *t, int mm, int vpn);
+void fl_flush_tlb_range(struct fl_task *t, int mm, int start, int end);
+void fl_flush_tlb_mm(struct fl_task *t, int mm);
+void fl_inc_tlb_flush_pending(int mm);
+void fl_dec_tlb_flush_pending(int mm);
+bool fl_mm_tlb_flush_pending(int mm);
+
+#define FL_GATHER_MAX 16
+struct mmu_gather {
+	int mm;
+	bool fullmm;
+	int start, end;		/* range to flush; start >= end: nothing batched */
+	int npages;
+	int16_t pages[FL_GATHER_MAX];	/* freed only after the flush */
+};
+void fl_tlb_gather_mmu(struct mmu_gather *tlb, int mm, bool fullmm);
+void fl_tlb_remove_page(struct fl_task *t, struct mmu_gather *tlb, int vpn, int pfn);
+void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb);
+
+/* --- memory.c: the fault path, zap, copy ------------------------------- */
+unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags);
+void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end);
+int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src);
+
+/* --- mmap.c ---------------------------------------------------------------- */
+struct fl_vma *fl_find_vma(int mm, int vpn);
+int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 or -errno */
+int fl_do_munmap(struct fl_task *t, int vpn, int npages);
+void fl_exit_mmap(struct fl_task *t, int mm);
+void fl_vma_set_page_prot(struct fl_vma *vma);
+void fl_mm_init(int mm);
+
+/* --- mprotect.c ------------------------------------------------------------ */
+int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t prot);
+long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot);
+
+/* --- fork.c ---------------------------------------------------------------- */
+int fl_dup_mm(struct fl_task *t, int child_mm);
+
+/* --- task_mmu.c ------------------------------------------------------------ */
+int fl_clear_refs_write(struct fl_task *t, int type);
+uint64_t fl_pagemap_read(struct fl_task *t, int mm, int vpn);
+
+/* --- shmem.c ----------------------------------------------------------------- */
+int fl_shmem_create(void);
+int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff);	/* pfn with a reference */
+void fl_shmem_release_all(void);
+
+/* --- fault.c: the user access (arch/x86/mm/fault.c) --------------------- */
+struct fl_user_access {
+	int word_off;		/* word within the page */
+	int vpn;
+	bool write;
+	uint64_t val;
+	uint64_t result;	/* loaded value, or 0 / FL_VAL_SEGV */
+	bool segv;
+};
+void fl_user_access(struct fl_task *t, struct fl_user_access *ua);
+
+#endif

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/mmap.c - VMAs: mmap, munmap, exit_mmap, find_vma, vm_page_prot.
+ *
+ * Regions are placed at fixed addresses by the litmus layer, so mmap here
+ * is MAP_FIXED_NOREPLACE-like and never merges VMAs.  munmap follows
+ * v4.20+ (dd2283f2605e): detach the VMAs under the write lock, downgrade,
+ * and zap under the read lock, so faults elsewhere in the mm proceed.
+ */
+#include <string.h>
+
+#include "check/check.h"
+#include "mm/mm.h"
+
+void fl_mm_init(int mm)
+{
+	memset(&fl_mm.mm[mm], 0, sizeof(fl_mm.mm[mm]));
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		fl_mm.mm[mm].vma[i].shmem = -1;
+}
+
+/*
+ * vm_get_page_prot + vma_set_page_prot.  Private mappings never carry the
+ * write bit (writes are granted by the COW fault); shared writable ones do,
+ * unless the VMA wants write notification, which soft-dirty tracking does
+ * once clear_refs has cleared VM_SOFTDIRTY (vma_wants_writenotify).
+ */
+void fl_vma_set_page_prot(struct fl_vma *vma)
+{
+	uint32_t prot;
+
+	if (!(vma->vm_flags & (VM_READ | VM_WRITE)))
+		prot = _PAGE_PROTNONE;
+	else if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) &&
+		 (vma->vm_flags & VM_SOFTDIRTY))
+		prot = _PAGE_PRESENT | _PAGE_RW;
+	else
+		prot = _PAGE_PRESENT;
+	vma->vm_page_prot = prot;
+}
+
+struct fl_vma *fl_find_vma(int mm, int vpn)
+{
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "find_vma");
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && vpn >= v->start && vpn < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+static struct fl_vma *vma_alloc(int mm)
+{
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (!fl_mm.mm[mm].vma[i].used)
+			return &fl_mm.mm[mm].vma[i];
+	return NULL;
+}
+
+/* split_vma: make @at a VMA boundary.  Enter: mmap_lock write-held. */
+static int split_vma(int mm, struct fl_vma *vma, int at)
+{
+	struct fl_vma *n;
+
+	if (at <= vma->start || at >= vma->end)
+		return 0;
+	n = vma_alloc(mm);
+	if (!n)
+		return -12;	/* -ENOMEM: more VMAs than the model holds */
+	*n = *vma;
+	n->start = (uint16_t)at;
+	if (n->shmem >= 0)
+		n->pgoff = (uint16_t)(vma->pgoff + at - vma->start);
+	vma->end = (uint16_t)at;
+	return 0;
+}
+
+/* Split VMAs so that [start, end) is covered by whole VMAs. */
+int fl_vma_split_range(int mm, int start, int end)
+{
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && (split_vma(mm, v, start) || split_vma(mm, v, end)))
+			return -12;
+	}
+	return 0;
+}
+
+int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
+{
+	int mm = t->mm, ret = 0;
+	struct fl_vma *vma;
+
+	fl_mmap_write_lock(t, mm);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mmap_region");
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && v->start < vpn + npages && vpn < v->end) {
+			ret = -17;	/* -EEXIST: MAP_FIXED_NOREPLACE */
+			goto out;
+		}
+	}
+	vma = vma_alloc(mm);
+	if (!vma) {
+		ret = -12;
+		goto out;
+	}
+	memset(vma, 0, sizeof(*vma));
+	vma->used = 1;
+	vma->start = (uint16_t)vpn;
+	vma->end = (uint16_t)(vpn + npages);
+	/* mmap_region: new VMAs start soft-dirty, so pagemap reports them dirty. */
+	vma->vm_flags = vm_flags | VM_SOFTDIRTY | VM_MAYWRITE;
+	vma->shmem = -1;
+	if (vm_flags & VM_SHARED) {
+		vma->shmem = (int8_t)fl_shmem_create();	/* shmem_zero_setup */
+		if (vma->shmem < 0) {
+			vma->used = 0;
+			ret = -12;
+			goto out;
+		}
+	}
+	fl_vma_set_page_prot(vma);
+	fl_spec_zero_range(mm, vpn, vpn + npages);
+	FL_TRACE("P%d vma [%d, %d) %s%s%s", mm, vpn, vpn + npages,
+		 (vm_flags & VM_READ) ? "r" : "-", (vm_flags & VM_WRITE) ? "w" : "-",
+		 (vm_flags & VM_SHARED) ? "s" : "p");
+out:
+	fl_mmap_write_unlock(t, mm);
+	return ret;
+}
+
+/*
+ * __do_munmap with downgrade: detach under the write lock, zap and flush
+ * under the read lock.  Pages are freed by tlb_finish_mmu after the flush.
+ */
+int fl_do_munmap(struct fl_task *t, int vpn, int npages)
+{
+	struct fl_vma detached[FL_MAX_VMAS];
+	struct mmu_gather tlb;
+	int mm = t->mm, n = 0, end = vpn + npages;
+
+	fl_mmap_write_lock(t, mm);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "detach_vmas_to_be_unmapped");
+	if (fl_vma_split_range(mm, vpn, end)) {
+		fl_mmap_write_unlock(t, mm);
+		return -12;
+	}
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && v->start >= vpn && v->end <= end) {
+			detached[n++] = *v;
+			v->used = 0;
+		}
+	}
+	fl_spec_zero_range(mm, vpn, end);
+	FL_TRACE("P%d detach [%d, %d): %d vma%s", mm, vpn, end, n, n == 1 ? "" : "s");
+	fl_mmap_write_downgrade(t, mm);
+	fl_tlb_gather_mmu(&tlb, mm, false);
+	for (int i = 0; i < n; i++)
+		fl_zap_page_range(t, &tlb, &detached[i], detached[i].start, detached[i].end);
+	fl_tlb_finish_mmu(t, &tlb);
+	fl_mmap_read_unlock(t, mm);
+	return 0;
+}
+
+/* exit_mmap: tear the whole address space down (fullmm gather). */
+void fl_exit_mmap(struct fl_task *t, int mm)
+{
+	struct mmu_gather tlb;
+
+	fl_tlb_gather_mmu(&tlb, mm, true);
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used)
+			fl_zap_page_range(t, &tlb, v, v->start, v->end);
+	}
+	fl_tlb_finish_mmu(t, &tlb);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "remove_vma");
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		fl_mm.mm[mm].vma[i].used = 0;
+	fl_spec_zero_range(mm, 0, FL_VPNS);
+	FL_TRACE("P%d address space gone", mm);
+}

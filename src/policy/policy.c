@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy/policy.c - the switch table and the kernel presets.
+ *
+ * Sources: ../shared/reference/kernel-history.md and the seed threads.
+ * "unverified" marks a commit id or release that could not be confirmed
+ * against the kernel tree; docs/switches.md shows the mark.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/policy.h"
+
+struct fl_policy fl_cur_policy;
+
+static const struct fl_switch_desc switches[FL_SW__COUNT] = {
+	[FL_SW_COW_REUSE] = {
+		.name = "cow_reuse",
+		.where = "do_wp_page",
+		.doc = "when a write fault on a write-protected anon PTE may reuse the page instead of copying it",
+		.nvalues = 3,
+		.values = {
+			{ "mapcount", "", "", false, false,
+			  "reuse_swap_page() under the page lock: reuse iff mapcount + swapcount == 1; extra references (GUP, LRU batch) do not force a copy" },
+			{ "page_count", "09854ba94c6a", "v5.9", false, false,
+			  "\"mm: do_wp_page() simplification\": reuse iff page_count == 1 (trylock_page, mapcount == 1); any extra reference forces a copy" },
+			{ "anon_exclusive", "6c287605fd56", "v5.19", false, false,
+			  "PageAnonExclusive set: reuse at once; otherwise the refcount rule, and a reuse marks the page exclusive; fork clears the flag" },
+		},
+	},
+	[FL_SW_CLEAR_REFS_LOCK] = {
+		.name = "clear_refs_lock",
+		.where = "clear_refs_write",
+		.doc = "mmap_lock mode while clear_refs(soft_dirty) walks the page tables",
+		.nvalues = 2,
+		.values = {
+			{ "downgrade", "", "", false, false,
+			  "read lock; if a VMA has VM_SOFTDIRTY: drop it, take the write lock to clear VM_SOFTDIRTY, mmap_write_downgrade, walk under the read lock (faults run concurrently)" },
+			{ "write", "29a951dfb3c3", "v5.11", false, false,
+			  "\"mm: fix clear_refs_write locking\": the mmap write lock is held for the whole walk (faults wait)" },
+		},
+	},
+	[FL_SW_CLEAR_REFS_FLUSH] = {
+		.name = "clear_refs_flush",
+		.where = "clear_refs_write, tlb_finish_mmu",
+		.doc = "how clear_refs(soft_dirty) flushes the TLB after write-protecting PTEs",
+		.nvalues = 3,
+		.values = {
+			{ "gather", "", "", false, false,
+			  "tlb_gather_mmu(mm, 0, -1) is a fullmm gather, and tlb_finish_mmu flushes the whole mm" },
+			{ "elided", "0758cd830494", "v5.6", false, true,
+			  "\"asm-generic/tlb: avoid potential double flush\": tlb_finish_mmu flushes only what was batched; clear_refs batches nothing, so no flush and writable TLB entries survive (seed 000: Andrea dates it v5.6, kernel-history.md says v5.5)" },
+			{ "flush_mm", "912efa17e512", "v5.12", false, false,
+			  "\"mm: proc: Invalidate TLB after clearing soft-dirty page state\": inc_tlb_flush_pending, walk, flush_tlb_mm, dec_tlb_flush_pending" },
+		},
+	},
+	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
+		.name = "clear_refs_skip_pinned",
+		.where = "clear_soft_dirty (pte_is_pinned)",
+		.doc = "whether clear_refs leaves writable COW PTEs of maybe-pinned pages alone",
+		.nvalues = 2,
+		.values = {
+			{ "off", "", "", false, false,
+			  "every present PTE is write-protected and cleaned" },
+			{ "on", "9348b73c2e1b", "v5.11", false, false,
+			  "\"mm: don't play games with pinned pages in clear_page_refs\": skip writable PTEs in COW mappings when mm->has_pinned and page_maybe_dma_pinned()" },
+		},
+	},
+};
+
+#define P(cow, lock, flush, skip) { .v = { cow, lock, flush, skip } }
+#define MC FL_COW_REUSE_MAPCOUNT
+#define PC FL_COW_REUSE_PAGE_COUNT
+#define AE FL_COW_REUSE_ANON_EXCLUSIVE
+#define DG FL_CLEAR_REFS_LOCK_DOWNGRADE
+#define WR FL_CLEAR_REFS_LOCK_WRITE
+#define GA FL_CLEAR_REFS_FLUSH_GATHER
+#define EL FL_CLEAR_REFS_FLUSH_ELIDED
+#define FM FL_CLEAR_REFS_FLUSH_MM
+
+static const struct fl_preset presets[] = {
+	{ "v5.4", "before every change modelled here", P(MC, DG, GA, 0) },
+	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6 per seed 000", P(MC, DG, GA, 0) },
+	{ "v5.8", "the clear_refs flush is elided (0758cd830494)", P(MC, DG, EL, 0) },
+	{ "v5.9", "page_count COW reuse (09854ba94c6a)", P(PC, DG, EL, 0) },
+	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0) },
+	{ "v5.11", "clear_refs under the write lock, skips pinned pages; flush still elided", P(PC, WR, EL, 1) },
+	{ "v5.12", "clear_refs flushes with flush_tlb_mm (912efa17e512)", P(PC, WR, FM, 1) },
+	{ "latest", "PageAnonExclusive COW reuse (v5.19) and every later fix", P(AE, WR, FM, 1) },
+};
+
+#undef P
+
+const struct fl_switch_desc *fl_switch_desc(enum fl_switch sw)
+{
+	if ((unsigned)sw >= FL_SW__COUNT)
+		return NULL;
+	return &switches[sw];
+}
+
+int fl_preset_count(void)
+{
+	return (int)(sizeof(presets) / sizeof(presets[0]));
+}
+
+const struct fl_preset *fl_preset_at(int i)
+{
+	if (i < 0 || i >= fl_preset_count())
+		return NULL;
+	return &presets[i];
+}
+
+int fl_preset_find(const char *name)
+{
+	for (int i = 0; i < fl_preset_count(); i++)
+		if (strcmp(presets[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int fl_switch_find(const char *name)
+{
+	for (int i = 0; i < FL_SW__COUNT; i++)
+		if (strcmp(switches[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int fl_switch_value_find(enum fl_switch sw, const char *value)
+{
+	const struct fl_switch_desc *d = fl_switch_desc(sw);
+
+	if (!d)
+		return -1;
+	for (int i = 0; i < d->nvalues; i++)
+		if (strcmp(d->values[i].name, value) == 0)
+			return i;
+	return -1;
+}
+
+static void list_values(const struct fl_switch_desc *d, char *buf, int len)
+{
+	int n = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < d->nvalues && n < len; i++)
+		n += snprintf(buf + n, (size_t)(len - n), "%s%s", i ? ", " : "", d->values[i].name);
+}
+
+int fl_policy_set(struct fl_policy *pol, const char *assignment, char *err, int errlen)
+{
+	char name[64];
+	const char *eq = strchr(assignment, '=');
+	size_t nlen;
+	int sw, val;
+
+	if (!eq) {
+		snprintf(err, (size_t)errlen, "expected SWITCH=VALUE, got '%s'", assignment);
+		return -1;
+	}
+	nlen = (size_t)(eq - assignment);
+	if (nlen >= sizeof(name))
+		nlen = sizeof(name) - 1;
+	memcpy(name, assignment, nlen);
+	name[nlen] = '\0';
+	sw = fl_switch_find(name);
+	if (sw < 0) {
+		int n = snprintf(err, (size_t)errlen, "unknown switch '%s' (switches:", name);
+		for (int i = 0; i < FL_SW__COUNT && n < errlen; i++)
+			n += snprintf(err + n, (size_t)(errlen - n), " %s", switches[i].name);
+		if (n < errlen)
+			snprintf(err + n, (size_t)(errlen - n), ")");
+		return -1;
+	}
+	val = fl_switch_value_find((enum fl_switch)sw, eq + 1);
+	if (val < 0) {
+		char vals[256];
+
+		list_values(&switches[sw], vals, sizeof(vals));
+		snprintf(err, (size_t)errlen, "switch %s has no value '%s' (values: %s)", name, eq + 1, vals);
+		return -1;
+	}
+	pol->v[sw] = (uint8_t)val;
+	return 0;
+}
+
+void fl_policy_describe(const struct fl_policy *pol, int preset, char *buf, int len)
+{
+	const struct fl_preset *p = fl_preset_at(preset);
+	int n;
+
+	n = snprintf(buf, (size_t)len, "%s", p ? p->name : "custom");
+	for (int i = 0; i < FL_SW__COUNT && n < len; i++) {
+		if (p && p->pol.v[i] == pol->v[i])
+			continue;
+		n += snprintf(buf + n, (size_t)(len - n), "+%s=%s", switches[i].name,
+			      switches[i].values[pol->v[i]].name);
+	}
+}

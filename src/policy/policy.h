@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy/policy.h - behaviour switches and named kernel presets.
+ *
+ * A switch is a point where the kernel's code changed across releases.  It
+ * is read in mm/ at exactly the place where the real code differs, e.g.
+ *
+ *	if (FL_POL(COW_REUSE) == FL_COW_REUSE_PAGE_COUNT)
+ *
+ * so the model reads like the kernel with its history inline.  Each switch
+ * value carries the commit that introduced it, the first release, and
+ * whether it was merged or only proposed on the list.  A preset
+ * (`--kernel v5.10`) is one value per switch.  docs/switches.md is
+ * generated from the table in policy.c (`faultline policies --markdown`),
+ * and a test checks that the committed file matches.
+ */
+#ifndef FL_POLICY_POLICY_H
+#define FL_POLICY_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fl_switch {
+	FL_SW_COW_REUSE,		/* do_wp_page: when may an anon page be reused */
+	FL_SW_CLEAR_REFS_LOCK,		/* clear_refs_write: mmap_lock mode for the walk */
+	FL_SW_CLEAR_REFS_FLUSH,		/* clear_refs_write: how the TLB is flushed */
+	FL_SW_CLEAR_REFS_SKIP_PINNED,	/* clear_soft_dirty: skip maybe-pinned pages */
+	FL_SW__COUNT
+};
+
+/* Values of FL_SW_COW_REUSE. */
+enum {
+	FL_COW_REUSE_MAPCOUNT,		/* reuse_swap_page(): mapcount + swapcount == 1 */
+	FL_COW_REUSE_PAGE_COUNT,	/* 09854ba94c6a: page_count == 1 */
+	FL_COW_REUSE_ANON_EXCLUSIVE,	/* 6c287605fd56: PageAnonExclusive, else refcount */
+};
+/* Values of FL_SW_CLEAR_REFS_LOCK. */
+enum {
+	FL_CLEAR_REFS_LOCK_DOWNGRADE,	/* write lock, mmap_write_downgrade, walk under read */
+	FL_CLEAR_REFS_LOCK_WRITE,	/* 29a951dfb3c3: write lock for the whole walk */
+};
+/* Values of FL_SW_CLEAR_REFS_FLUSH. */
+enum {
+	FL_CLEAR_REFS_FLUSH_GATHER,	/* tlb_finish_mmu flushes the (fullmm) gather */
+	FL_CLEAR_REFS_FLUSH_ELIDED,	/* 0758cd830494: nothing batched, no flush */
+	FL_CLEAR_REFS_FLUSH_MM,		/* 912efa17e512: explicit flush_tlb_mm */
+};
+/* Values of FL_SW_CLEAR_REFS_SKIP_PINNED: 0 = off, 1 = on (9348b73c2e1b). */
+
+#define FL_MAX_SWITCH_VALUES 6
+
+struct fl_policy {
+	uint8_t v[FL_SW__COUNT];
+};
+
+/* The policy of the machine being run.  Set once per run; read everywhere. */
+extern struct fl_policy fl_cur_policy;
+#define FL_POL(sw) (fl_cur_policy.v[FL_SW_##sw])
+
+/* --- the table ---------------------------------------------------------- */
+
+struct fl_switch_value {
+	const char *name;	/* "page_count" */
+	const char *commit;	/* 12-hex id, or "" for the original behaviour */
+	const char *release;	/* first mainline release ("v5.9"), "" if none */
+	bool proposed;		/* never merged: only a switch, no preset uses it */
+	bool unverified;	/* commit or release not confirmed from the source */
+	const char *doc;	/* what the kernel does with this value */
+};
+
+struct fl_switch_desc {
+	const char *name;	/* "cow_reuse": used by --set and expect lines */
+	const char *where;	/* kernel function(s) that read it */
+	const char *doc;	/* one line: what changed */
+	int nvalues;
+	struct fl_switch_value values[FL_MAX_SWITCH_VALUES];
+};
+
+struct fl_preset {
+	const char *name;	/* "v5.10" */
+	const char *doc;	/* one line: why this preset looks as it does */
+	struct fl_policy pol;
+};
+
+const struct fl_switch_desc *fl_switch_desc(enum fl_switch sw);
+int fl_preset_count(void);
+const struct fl_preset *fl_preset_at(int i);
+
+/* Lookups return -1 when the name is unknown. */
+int fl_preset_find(const char *name);
+int fl_switch_find(const char *name);
+int fl_switch_value_find(enum fl_switch sw, const char *value);
+
+/*
+ * Apply "switch=value" to @pol.  On failure returns -1 and writes a
+ * message naming the valid choices into @err.
+ */
+int fl_policy_set(struct fl_policy *pol, const char *assignment, char *err, int errlen);
+
+/* "v5.10" or "v5.10+cow_reuse=mapcount": a preset plus the overrides that differ. */
+void fl_policy_describe(const struct fl_policy *pol, int preset, char *buf, int len);
+
+#endif

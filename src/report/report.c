@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/* report/report.c - text and JSON traces (see report.h). */
+#include <string.h>
+
+#include "report/report.h"
+
+#define COL 46
+
+static const char *region_name(const struct fl_scenario *sc, int r)
+{
+	return (r >= 0 && r < sc->nregions) ? sc->regions[r].name : "?";
+}
+
+static const char *prot_str(uint32_t prot)
+{
+	if ((prot & FL_PROT_WRITE))
+		return "rw";
+	return (prot & FL_PROT_READ) ? "ro" : "none";
+}
+
+void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, char *buf, int len)
+{
+	char addr[48], reg[16] = "";
+	const char *rn = region_name(sc, op->addr.region);
+
+	if (op->addr.offset)
+		snprintf(addr, sizeof(addr), "%s+%d", rn, op->addr.offset);
+	else
+		snprintf(addr, sizeof(addr), "%s", rn);
+	if (op->reg >= 0)
+		snprintf(reg, sizeof(reg), "r%d = ", op->reg);
+	switch (op->kind) {
+	case FL_OP_MMAP:
+		snprintf(buf, (size_t)len, "%s = mmap(%d, anon %s%s)", rn, op->npages, prot_str(op->prot),
+			 (op->mflags & FL_MAP_SHARED) ? " shared" : "");
+		break;
+	case FL_OP_MUNMAP:
+		snprintf(buf, (size_t)len, "munmap(%s)", addr);
+		break;
+	case FL_OP_MPROTECT:
+		snprintf(buf, (size_t)len, "mprotect(%s, %s)", addr, prot_str(op->prot));
+		break;
+	case FL_OP_READ:
+		snprintf(buf, (size_t)len, "%sread(%s)", reg, addr);
+		break;
+	case FL_OP_WRITE:
+		snprintf(buf, (size_t)len, "%swrite(%s, %llu)", reg, addr, (unsigned long long)op->value);
+		break;
+	case FL_OP_GET_PAGE:
+		snprintf(buf, (size_t)len, "get_page(%s)", addr);
+		break;
+	case FL_OP_PUT_PAGE:
+		snprintf(buf, (size_t)len, "put_page(%s)", addr);
+		break;
+	case FL_OP_CLEAR_REFS:
+		snprintf(buf, (size_t)len, "clear_refs(soft_dirty)");
+		break;
+	case FL_OP_FORK:
+		snprintf(buf, (size_t)len, "P%d = fork()", op->child);
+		break;
+	case FL_OP_EXIT:
+		snprintf(buf, (size_t)len, "exit()");
+		break;
+	case FL_OP_EVICT:
+		snprintf(buf, (size_t)len, "evict(%s)", addr);
+		break;
+	case FL_OP_PAGEMAP:
+		snprintf(buf, (size_t)len, "%spagemap(%s)", reg, addr);
+		break;
+	}
+}
+
+static void thread_ops_str(const struct fl_scenario *sc, const struct fl_lit_thread *th, char *buf, int len)
+{
+	int o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < th->nops && o < len; i++) {
+		char op[64];
+
+		fl_report_op_str(sc, &th->ops[i], op, sizeof(op));
+		o += snprintf(buf + o, (size_t)(len - o), "%s%s", i ? "; " : "", op);
+	}
+}
+
+static void pad(FILE *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		fputc(' ', f);
+}
+
+void fl_report_trace_text(FILE *f, const struct fl_scenario *sc, const struct fl_log *init,
+			  const struct fl_log *run)
+{
+	char head[COL + 64];
+
+	if (init && init->n) {
+		fprintf(f, " init\n");
+		for (int i = 0; i < init->n; i++)
+			fprintf(f, "       %s: %s\n", init->line[i].fn, init->line[i].text);
+	}
+	fprintf(f, " step  ");
+	for (int t = 0; t < sc->nthreads; t++) {
+		char ops[128];
+		int n;
+
+		thread_ops_str(sc, &sc->threads[t], ops, sizeof(ops));
+		n = snprintf(head, sizeof(head), "cpu%d T%d %s", sc->threads[t].cpu, sc->threads[t].id, ops);
+		if (n > COL - 2)
+			head[COL - 2] = '\0';
+		fprintf(f, "%s", head);
+		if (t + 1 < sc->nthreads)
+			pad(f, COL - (int)strlen(head));
+	}
+	fprintf(f, "\n");
+	for (int i = 0; i < run->n; i++) {
+		const struct fl_log_line *l = &run->line[i];
+		int col = l->tid >= 0 ? l->tid : 0;
+
+		fprintf(f, " %4u  ", l->step);
+		pad(f, col * COL);
+		fprintf(f, "%s: %s\n", l->fn, l->text);
+	}
+	if (run->overflow)
+		fprintf(f, "       (trace truncated at %d lines)\n", FL_LOG_MAX);
+}
+
+void fl_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void fl_report_trace_json(FILE *f, const struct fl_scenario *sc, const struct fl_log *run)
+{
+	fputc('[', f);
+	for (int i = 0; i < run->n; i++) {
+		const struct fl_log_line *l = &run->line[i];
+
+		fprintf(f, "%s{\"step\":%u,\"thread\":", i ? "," : "", l->step);
+		if (l->tid >= 0)
+			fprintf(f, "\"T%d\",\"cpu\":%d", sc->threads[l->tid].id, sc->threads[l->tid].cpu);
+		else
+			fprintf(f, "null,\"cpu\":null");
+		fprintf(f, ",\"fn\":");
+		fl_json_str(f, l->fn);
+		fprintf(f, ",\"text\":");
+		fl_json_str(f, l->text);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}

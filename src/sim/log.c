@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* sim/log.c - the event log (see log.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/log.h"
+#include "sim/sim.h"
+
+bool fl_tracing;
+struct fl_log fl_log;
+
+void fl_log_reset(void)
+{
+	fl_log.n = 0;
+	fl_log.overflow = false;
+}
+
+void fl_trace_emit(const char *fn, const char *fmt, ...)
+{
+	struct fl_log_line *l;
+	va_list ap;
+
+	if (fl_log.n >= FL_LOG_MAX) {
+		fl_log.overflow = true;
+		return;
+	}
+	l = &fl_log.line[fl_log.n++];
+	l->step = (uint32_t)fl_sim.step;
+	l->tid = (int8_t)fl_sim.cur;
+	if (strncmp(fn, "fl_", 3) == 0)
+		fn += 3;
+	snprintf(l->fn, sizeof(l->fn), "%s", fn);
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof(l->text), fmt, ap);
+	va_end(ap);
+}
+
+void fl_model_bug(const char *fn, const char *msg)
+{
+	fprintf(stderr, "faultline: internal model error in %s: %s (step %llu, thread %d)\n",
+		fn, msg, (unsigned long long)fl_sim.step, fl_sim.cur);
+	abort();
+}

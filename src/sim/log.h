@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sim/log.h - the event log of one execution.
+ *
+ * Kernel and hardware code describe what they did with FL_TRACE(); the
+ * line is kept only while a trace is being recorded (a counterexample or
+ * `faultline replay`), so exploration pays one predictable branch.  Each
+ * line remembers the step, the thread and the emitting function, whose
+ * fl_ prefix is dropped so that the trace names the kernel function.
+ */
+#ifndef FL_SIM_LOG_H
+#define FL_SIM_LOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FL_LOG_MAX	4096
+#define FL_LOG_TEXT	112
+
+struct fl_log_line {
+	uint32_t step;		/* 0 for the init phase */
+	int8_t tid;		/* -1: init or harness */
+	char fn[32];
+	char text[FL_LOG_TEXT];
+};
+
+struct fl_log {
+	int n;
+	bool overflow;
+	struct fl_log_line line[FL_LOG_MAX];
+};
+
+extern bool fl_tracing;
+extern struct fl_log fl_log;
+
+void fl_log_reset(void);
+void fl_trace_emit(const char *fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define FL_TRACE(...)	do { if (__builtin_expect(fl_tracing, 0)) fl_trace_emit(__func__, __VA_ARGS__); } while (0)
+
+/* A fatal model bug (never a scenario error): message and abort. */
+void fl_model_bug(const char *fn, const char *msg) __attribute__((noreturn));
+#define FL_BUG_ON(cond, msg)	do { if (__builtin_expect(!!(cond), 0)) fl_model_bug(__func__, msg); } while (0)
+
+#endif

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/* sim/sim.c - coroutines, announcements and blocking (see sim.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim.h"
+
+#define FL_SIM_STACK (256 * 1024)
+
+struct fl_sim fl_sim = { .cur = -1 };
+
+bool fl_fp_conflict(const struct fl_footprint *a, const struct fl_footprint *b)
+{
+	for (int i = 0; i < a->n; i++) {
+		for (int j = 0; j < b->n; j++) {
+			if (FL_FPE_OBJ(a->e[i]) != FL_FPE_OBJ(b->e[j]))
+				continue;
+			if ((a->e[i] | b->e[j]) & FL_ACC_W)
+				return true;
+		}
+	}
+	return false;
+}
+
+void fl_fp_add(struct fl_footprint *fp, uint32_t obj, unsigned acc)
+{
+	for (int i = 0; i < fp->n; i++) {
+		if (FL_FPE_OBJ(fp->e[i]) == obj) {
+			fp->e[i] |= acc;
+			return;
+		}
+	}
+	if (fp->n >= FL_FP_MAX) {
+		/* A step touching more objects than this is a model bug. */
+		fprintf(stderr, "faultline: internal error: footprint overflow\n");
+		abort();
+	}
+	fp->e[fp->n++] = FL_FPE(obj, acc);
+}
+
+static void thread_entry(void *arg)
+{
+	struct fl_sim_thread *t = arg;
+
+	t->state = FL_T_LIVE;
+	fl_sim.body(t->id);
+	t->state = FL_T_DONE;
+	t->fp.n = 0;
+	t->can_run = NULL;
+	t->refresh = NULL;
+	t->what = "exit";
+	fl_sim.cur = -1;
+	fl_ctx_switch(&t->ctx, &fl_sim.sched);
+	abort();	/* a finished thread is never resumed */
+}
+
+void fl_sim_setup(int n, const int *cpus, const int *labels, fl_sim_body body)
+{
+	fl_sim_teardown();
+	fl_sim.nthreads = n;
+	fl_sim.body = body;
+	for (int i = 0; i < n; i++) {
+		fl_sim.t[i].id = i;
+		fl_sim.t[i].cpu = cpus[i];
+		fl_sim.t[i].label = labels[i];
+		fl_sim.t[i].stack = malloc(FL_SIM_STACK);
+		if (!fl_sim.t[i].stack) {
+			fprintf(stderr, "faultline: out of memory for thread stacks\n");
+			exit(2);
+		}
+	}
+}
+
+void fl_sim_teardown(void)
+{
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		free(fl_sim.t[i].stack);
+		fl_sim.t[i].stack = NULL;
+	}
+	fl_sim.nthreads = 0;
+}
+
+void fl_sim_begin(void)
+{
+	fl_sim.step = 0;
+	fl_sim.cur = -1;
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		struct fl_sim_thread *t = &fl_sim.t[i];
+
+		t->state = FL_T_UNSTARTED;
+		t->fp.n = 0;
+		t->can_run = NULL;
+		t->refresh = NULL;
+		t->what = "start";
+		t->atomic = 0;
+		t->steps = 0;
+		fl_ctx_init(&t->ctx, t->stack, FL_SIM_STACK, thread_entry, t);
+	}
+	/* Run each thread's local prefix up to its first announcement. */
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		fl_sim.cur = i;
+		fl_ctx_switch(&fl_sim.sched, &fl_sim.t[i].ctx);
+	}
+	fl_sim.cur = -1;
+}
+
+bool fl_sim_enabled(int tid)
+{
+	const struct fl_sim_thread *t = &fl_sim.t[tid];
+
+	if (t->state != FL_T_LIVE)
+		return false;
+	if (t->can_run && !t->can_run(t->pred_arg))
+		return false;
+	/* A spinlock holder is never preempted by a thread on its own CPU. */
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		const struct fl_sim_thread *o = &fl_sim.t[i];
+
+		if (i != tid && o->cpu == t->cpu && o->atomic > 0 && o->state == FL_T_LIVE)
+			return false;
+	}
+	return true;
+}
+
+uint32_t fl_sim_enabled_mask(void)
+{
+	uint32_t m = 0;
+
+	for (int i = 0; i < fl_sim.nthreads; i++)
+		if (fl_sim_enabled(i))
+			m |= 1u << i;
+	return m;
+}
+
+bool fl_sim_all_done(void)
+{
+	for (int i = 0; i < fl_sim.nthreads; i++)
+		if (fl_sim.t[i].state != FL_T_DONE)
+			return false;
+	return true;
+}
+
+void fl_sim_run(int tid)
+{
+	struct fl_sim_thread *t = &fl_sim.t[tid];
+
+	fl_sim.cur = tid;
+	fl_sim.step++;
+	fl_sim.total_steps++;
+	t->steps++;
+	t->last_fp = t->fp;
+	fl_ctx_switch(&fl_sim.sched, &t->ctx);
+	fl_sim.cur = -1;
+}
+
+static inline void yield_now(struct fl_sim_thread *t)
+{
+	fl_sim.cur = -1;
+	fl_ctx_switch(&t->ctx, &fl_sim.sched);
+	/* Resumed: fl_sim_run() set fl_sim.cur to us. */
+	t->can_run = NULL;
+	t->refresh = NULL;
+}
+
+void fl_sim_yield(uint32_t obj, unsigned acc, const char *what)
+{
+	struct fl_sim_thread *t;
+
+	if (!fl_sim_in_thread())
+		return;
+	t = fl_sim_self();
+	t->fp.n = 1;
+	t->fp.e[0] = FL_FPE(obj, acc);
+	t->what = what;
+	yield_now(t);
+}
+
+void fl_sim_yield_fp(const struct fl_footprint *fp, fl_sim_refresh refresh,
+		     const void *refresh_arg, const char *what)
+{
+	struct fl_sim_thread *t;
+
+	if (!fl_sim_in_thread())
+		return;
+	t = fl_sim_self();
+	t->fp = *fp;
+	t->what = what;
+	t->refresh = refresh;
+	t->refresh_arg = refresh_arg;
+	yield_now(t);
+}
+
+void fl_sim_refresh_after(int tid)
+{
+	const struct fl_footprint *done = &fl_sim.t[tid].last_fp;
+
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		struct fl_sim_thread *o = &fl_sim.t[i];
+
+		if (i != tid && o->refresh && fl_fp_conflict(&o->fp, done))
+			o->refresh(&o->fp, o->refresh_arg);
+	}
+}
+
+void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
+		 bool sleeping, const char *what)
+{
+	struct fl_sim_thread *t;
+
+	if (!fl_sim_in_thread()) {
+		if (!pred(arg) && fl_sim.on_init_blocked)
+			fl_sim.on_init_blocked(what);
+		return;
+	}
+	t = fl_sim_self();
+	if (sleeping && t->atomic > 0 && fl_sim.on_sleep_in_atomic)
+		fl_sim.on_sleep_in_atomic(t->id, what);
+	t->fp.n = 1;
+	t->fp.e[0] = FL_FPE(obj, acc);
+	t->what = what;
+	t->can_run = pred;
+	t->pred_arg = arg;
+	yield_now(t);
+}
