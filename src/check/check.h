@@ -61,9 +61,7 @@ struct fl_check_state {
 
 extern struct fl_check_state fl_chk;
 
-/* How messages name an address; the litmus layer installs "A+9" naming. */
-extern void (*fl_chk_addr_fmt)(int vpn, int word, char *buf, int len);
-const char *fl_chk_addr(int vpn, int word, char *buf, int len);
+
 
 /* Record a violation of @p at the current step (first one per execution wins). */
 void fl_violate(enum fl_prop p, int tid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

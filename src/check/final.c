@@ -45,7 +45,7 @@ static void soft_dirty(int mm)
 		uint32_t tag = fl_chk.sd_store[mm][vpn];
 		const struct fl_vma *v = vma_of(mm, vpn);
 		pte_t pte = fl_hw.pgtable[mm][vpn];
-		char buf[96], at[32];
+		char buf[96];
 
 		if (!tag || !v)
 			continue;
@@ -53,7 +53,7 @@ static void soft_dirty(int mm)
 			continue;
 		fl_violate(FL_PROP_SOFT_DIRTY_MISS, fl_chk.stores[tag - 1].tid,
 			   "P%d %s: %s landed after clear_refs returned, but pagemap reports the page soft-clean",
-			   mm, fl_chk_addr(vpn, -1, at, sizeof(at)), fl_spec_store_str(tag, buf, sizeof(buf)));
+			   mm, fl_va(vpn), fl_spec_store_str(tag, buf, sizeof(buf)));
 	}
 }
 

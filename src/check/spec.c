@@ -16,16 +16,6 @@
 #include "check/check.h"
 
 struct fl_check_state fl_chk;
-void (*fl_chk_addr_fmt)(int vpn, int word, char *buf, int len);
-
-const char *fl_chk_addr(int vpn, int word, char *buf, int len)
-{
-	if (fl_chk_addr_fmt)
-		fl_chk_addr_fmt(vpn, word, buf, len);
-	else
-		snprintf(buf, (size_t)len, "vpn %d word %d", vpn, word);
-	return buf;
-}
 
 void fl_violate(enum fl_prop p, int tid, const char *fmt, ...)
 {
@@ -40,7 +30,7 @@ void fl_violate(enum fl_prop p, int tid, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
-	FL_TRACE("VIOLATION %s: %s", fl_prop_name(p), v->msg);
+	FL_TRACE_AS("!!", "%s: %s", fl_prop_name(p), v->msg);
 }
 
 void fl_spec_reset(void)
@@ -133,11 +123,12 @@ void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const cha
 {
 	bool shared;
 	uint32_t want = *spec_word(mm, vpn, word, &shared);
-	char a[96], b[96], at[32];
+	char a[96], b[96];
+	const char *at;
 
 	if (got == want)
 		return;
-	fl_chk_addr(vpn, word, at, sizeof(at));
+	at = fl_vaw(vpn, word);
 	if (!shared && got && fl_chk.stores[got - 1].mm != mm && fl_chk.stores[got - 1].seq > fl_chk.born_seq[mm]) {
 		/* Private data another process stored after we stopped sharing memory with it. */
 		fl_violate(FL_PROP_LEAK, tid, "P%d %s %s: sees %s; expected %s", mm, at, when, fl_spec_store_str(got, a, sizeof(a)), fl_spec_store_str(want, b, sizeof(b)));

@@ -9,7 +9,7 @@
  *  - backtrack: threads that must be tried from here;
  *  - done:      threads already tried from here;
  *  - sleep:     threads whose step from here leads only to executions
- *               already covered (Godefroid's sleep sets);
+ *               already covered (Godefroid's sleep sets; unbounded only);
  *  - vc:        vector clock of the event taken from here, over the
  *               happens-before order built from dependent footprints.
  * After each execution, every new event j of thread p is matched with
@@ -40,6 +40,7 @@ struct node {
 struct dpor {
 	const struct fl_explore_opts *opts;
 	bool por;
+	bool sleep_sets;
 	int nthreads;
 	struct node *nodes;
 	uint8_t choice[FL_MAX_STEPS];
@@ -101,7 +102,7 @@ static void new_node(struct dpor *d, int n, uint32_t en)
 		nd->fp[q].n = src->n;
 		memcpy(nd->fp[q].e, src->e, sizeof(src->e[0]) * src->n);
 	}
-	nd->sleep = (d->por && n) ? next_sleep(d, n - 1) : 0;
+	nd->sleep = (d->por && d->sleep_sets && n) ? next_sleep(d, n - 1) : 0;
 }
 
 /* The scheduling block containing step i starts where the thread last changed. */
@@ -207,6 +208,15 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	}
 	d->opts = opts;
 	d->por = por;
+	/*
+	 * Sleep sets only without a bound: under a preemption bound, the
+	 * execution that made a sleeping thread redundant may itself have
+	 * needed more preemptions than allowed, so pruning by it loses
+	 * behaviours (a sleeping thread can be the only one that may run
+	 * without a preemption).  The bounded search relies on the BPOR
+	 * backtracking alone; tests/unit/test_dpor.c checks it against DFS.
+	 */
+	d->sleep_sets = opts->preemptions < 0;
 	d->nthreads = fl_sim.nthreads;
 	res->complete = true;
 	for (;;) {

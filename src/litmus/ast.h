@@ -49,6 +49,8 @@ enum fl_lit_kind {
 	FL_OP_EXIT,		/* exit() */
 	FL_OP_EVICT,		/* evict(A[+off]): drop this CPU's TLB entry */
 	FL_OP_PAGEMAP,		/* rK = pagemap(A[+off]) */
+	FL_OP_PIN,		/* pin_user_pages(A[+off], rw|ro): FOLL_PIN [| FOLL_WRITE] */
+	FL_OP_UNPIN,		/* unpin_user_page(A[+off]) */
 };
 
 /* Protection bits (mmap, mprotect). */

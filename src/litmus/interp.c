@@ -12,12 +12,16 @@
 
 #define FL_MAX_HREFS 16
 
-/* References the scenario took with get_page(), dropped by put_page() or at teardown. */
+/*
+ * References the scenario took with get_page() or pin_user_pages(),
+ * dropped by put_page()/unpin_user_page() or by the harness at teardown.
+ */
 struct href {
 	int8_t proc;
 	int16_t vpn;
 	int8_t pfn;
 	uint8_t dropped;
+	uint8_t pin;
 };
 
 struct interp_state {
@@ -62,6 +66,8 @@ static void set_reg(int slot, int reg, uint64_t v)
 }
 
 /* get_page() as a scenario op: the page mapped at the address gains a reference. */
+static void remember_ref(struct fl_task *t, int vpn, int pfn, bool pin);
+
 static void harness_get_page(struct fl_task *t, int vpn)
 {
 	struct fl_vma *vma;
@@ -78,27 +84,40 @@ static void harness_get_page(struct fl_task *t, int vpn)
 	}
 	fl_mmap_read_unlock(t, t->mm);
 	if (pfn < 0) {
-		FL_TRACE("no page mapped at vpn %d: nothing taken", vpn);
+		FL_TRACE("no page mapped at %s: nothing taken", fl_va(vpn));
 		return;
 	}
-	if (fl_is.nhrefs < FL_MAX_HREFS)
-		fl_is.hrefs[fl_is.nhrefs++] = (struct href){ (int8_t)t->mm, (int16_t)vpn, (int8_t)pfn, 0 };
-	else
-		fl_model_bug(__func__, "too many get_page references held");
+	remember_ref(t, vpn, pfn, false);
 }
 
-static void harness_put_page(struct fl_task *t, int vpn)
+static void remember_ref(struct fl_task *t, int vpn, int pfn, bool pin)
+{
+	if (fl_is.nhrefs == FL_MAX_HREFS)
+		fl_model_bug(__func__, "too many get_page/pin references held");
+	fl_is.hrefs[fl_is.nhrefs++] = (struct href){ (int8_t)t->mm, (int16_t)vpn, (int8_t)pfn, 0, pin };
+}
+
+static void drop_ref(const struct href *h)
+{
+	if (h->pin)
+		fl_unpin_user_page(h->pfn);
+	else
+		fl_put_page(h->pfn);
+}
+
+/* put_page()/unpin_user_page(): the latest matching reference on that address. */
+static void harness_put(struct fl_task *t, int vpn, bool pin)
 {
 	for (int i = fl_is.nhrefs - 1; i >= 0; i--) {
 		struct href *h = &fl_is.hrefs[i];
 
-		if (!h->dropped && h->proc == t->mm && h->vpn == vpn) {
+		if (!h->dropped && h->proc == t->mm && h->vpn == vpn && h->pin == pin) {
 			h->dropped = 1;
-			fl_put_page(h->pfn);
+			drop_ref(h);
 			return;
 		}
 	}
-	FL_TRACE("no get_page reference on vpn %d to drop", vpn);
+	FL_TRACE("no %s reference on %s to drop", pin ? "pin" : "get_page", fl_va(vpn));
 }
 
 static uint32_t vm_flags_of(const struct fl_lit_op *op)
@@ -141,7 +160,18 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 		harness_get_page(t, op_vpn(op));
 		break;
 	case FL_OP_PUT_PAGE:
-		harness_put_page(t, op_vpn(op));
+		harness_put(t, op_vpn(op), false);
+		break;
+	case FL_OP_PIN: {
+		int pfn = fl_pin_user_page(t, op_vpn(op), op->prot & FL_PROT_WRITE);
+
+		if (pfn >= 0)
+			remember_ref(t, op_vpn(op), pfn, true);
+		set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
+		break;
+	}
+	case FL_OP_UNPIN:
+		harness_put(t, op_vpn(op), true);
 		break;
 	case FL_OP_CLEAR_REFS:
 		fl_clear_refs_write(t, op->clear_refs_type);
@@ -160,7 +190,7 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 	case FL_OP_EVICT:
 		fl_sim_yield(fl_obj_tlb(t->cpu), FL_ACC_W, "evict");
 		fl_tlb_flush_page_local(t->cpu, t->mm, op_vpn(op));
-		FL_TRACE("cpu%d drops its TLB entry for vpn %d", t->cpu, op_vpn(op));
+		FL_TRACE("cpu%d drops its TLB entry for %s", t->cpu, fl_va(op_vpn(op)));
 		break;
 	case FL_OP_PAGEMAP:
 		set_reg(slot, op->reg, fl_pagemap_read(t, t->mm, op_vpn(op)));
@@ -176,8 +206,10 @@ static void addr_fmt(int vpn, int word, char *buf, int len)
 
 		if (vpn < base || vpn >= base + cur_sc->regions[r].npages)
 			continue;
-		if (word < 0)
-			snprintf(buf, (size_t)len, "%s+%d (page)", cur_sc->regions[r].name, (vpn - base) * FL_LIT_PAGE_WORDS);
+		if (word < 0 && vpn == base)
+			snprintf(buf, (size_t)len, "%s", cur_sc->regions[r].name);
+		else if (word < 0)
+			snprintf(buf, (size_t)len, "%s+%d", cur_sc->regions[r].name, (vpn - base) * FL_LIT_PAGE_WORDS);
 		else
 			snprintf(buf, (size_t)len, "%s+%d", cur_sc->regions[r].name, (vpn - base) * FL_LIT_PAGE_WORDS + word);
 		return;
@@ -234,7 +266,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	fl_cur_policy = *pol;
 	fl_sim.on_init_blocked = on_init_blocked;
 	fl_sim.on_sleep_in_atomic = on_sleep_in_atomic;
-	fl_chk_addr_fmt = addr_fmt;
+	fl_log_addr_fmt = addr_fmt;
 	for (int i = 0; i < sc->nthreads; i++) {
 		cpus[i] = sc->threads[i].cpu;
 		labels[i] = sc->threads[i].id;
@@ -329,7 +361,7 @@ static void teardown(void)
 	for (int i = 0; i < fl_is.nhrefs; i++) {
 		if (!fl_is.hrefs[i].dropped) {
 			fl_is.hrefs[i].dropped = 1;
-			fl_put_page(fl_is.hrefs[i].pfn);
+			drop_ref(&fl_is.hrefs[i]);
 		}
 	}
 	fl_shmem_release_all();

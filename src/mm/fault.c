@@ -43,12 +43,12 @@ static bool do_user_addr_fault(struct fl_task *t, int vpn, bool write)
 	fl_mmap_read_lock(t, t->mm);		/* lock_mm_and_find_vma */
 	vma = fl_find_vma(t->mm, vpn);
 	if (!vma) {
-		FL_TRACE("vpn %d: no VMA -> SIGSEGV", vpn);
+		FL_TRACE("%s: no VMA -> SIGSEGV", fl_va(vpn));
 		fl_mmap_read_unlock(t, t->mm);
 		return false;
 	}
 	if (access_error(vma, write)) {
-		FL_TRACE("vpn %d: %s not allowed by the VMA -> SIGSEGV", vpn, write ? "write" : "read");
+		FL_TRACE("%s: %s not allowed by the VMA -> SIGSEGV", fl_va(vpn), write ? "write" : "read");
 		fl_mmap_read_unlock(t, t->mm);
 		return false;
 	}
@@ -80,7 +80,7 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 		}
 		if (fl_hw_access(&s.hw) == FL_UACC_DONE)
 			break;
-		FL_TRACE("%s vpn %d: %s -> page fault", ua->write ? "store" : "load", ua->vpn,
+		FL_TRACE_AS("cpu", "%s %s: %s -> page fault", ua->write ? "store" : "load", fl_va(ua->vpn),
 			 s.hw.tlb_hit ? "TLB entry lacks permission" : "TLB miss, walk fails");
 		if (!do_user_addr_fault(t, ua->vpn, ua->write)) {
 			ua->segv = true;
@@ -90,17 +90,17 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 	}
 	if (s.hw.stale_gen)
 		fl_violate(FL_PROP_USE_AFTER_FREE, t->tid,
-			   "P%d vpn %d: %s through a stale TLB entry into pfn %u, freed since the entry was made",
-			   t->mm, ua->vpn, ua->write ? "store" : "load", s.hw.pfn);
+			   "P%d %s: %s through a stale TLB entry into pfn %u, freed since the entry was made",
+			   t->mm, fl_vaw(ua->vpn, ua->word_off), ua->write ? "store" : "load", s.hw.pfn);
 	if (ua->write) {
 		fl_spec_store_done(tag, &s.hw);
-		FL_TRACE("store %llu to vpn %d word %d: %s pfn %u%s", (unsigned long long)ua->val,
-			 ua->vpn, ua->word_off, s.hw.tlb_hit ? "TLB hit" : "walk",
+		FL_TRACE_AS("cpu", "store %llu to %s: %s pfn %u%s", (unsigned long long)ua->val,
+			    fl_vaw(ua->vpn, ua->word_off), s.hw.tlb_hit ? "TLB hit" : "walk",
 			 s.hw.pfn, s.hw.pte_dirtied ? ", hw sets pte dirty" : "");
 	} else {
 		fl_spec_load_done(t->mm, t->tid, ua->vpn, ua->word_off, &s.hw);
 		ua->result = s.hw.rval;
-		FL_TRACE("load vpn %d word %d = %llu: %s pfn %u", ua->vpn, ua->word_off,
+		FL_TRACE_AS("cpu", "load %s = %llu: %s pfn %u", fl_vaw(ua->vpn, ua->word_off),
 			 (unsigned long long)s.hw.rval, s.hw.tlb_hit ? "TLB hit" : "walk", s.hw.pfn);
 	}
 }

@@ -37,7 +37,7 @@ void fl_mmap_read_lock(struct fl_task *t, int mm)
 
 	fl_sim_wait(fl_obj_mmap_lock(mm), FL_ACC_W, rwsem_can_read, s, true, "mmap_read_lock");
 	s->readers++;
-	FL_TRACE("mmap_read_lock P%d", mm);
+	FL_TRACE("P%d", mm);
 	(void)t;
 }
 
@@ -48,7 +48,7 @@ void fl_mmap_read_unlock(struct fl_task *t, int mm)
 	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_W, "mmap_read_unlock");
 	FL_BUG_ON(s->readers <= 0, "mmap_read_unlock without the lock");
 	s->readers--;
-	FL_TRACE("mmap_read_unlock P%d", mm);
+	FL_TRACE("P%d", mm);
 	(void)t;
 }
 
@@ -58,7 +58,7 @@ void fl_mmap_write_lock(struct fl_task *t, int mm)
 
 	fl_sim_wait(fl_obj_mmap_lock(mm), FL_ACC_W, rwsem_can_write, s, true, "mmap_write_lock");
 	s->writer = (int8_t)self_owner(t);
-	FL_TRACE("mmap_write_lock P%d", mm);
+	FL_TRACE("P%d", mm);
 }
 
 void fl_mmap_write_unlock(struct fl_task *t, int mm)
@@ -68,7 +68,7 @@ void fl_mmap_write_unlock(struct fl_task *t, int mm)
 	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_W, "mmap_write_unlock");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_unlock by a non-owner");
 	s->writer = 0;
-	FL_TRACE("mmap_write_unlock P%d", mm);
+	FL_TRACE("P%d", mm);
 }
 
 /* Atomically turn our write hold into a read hold: no writer can slip in. */
@@ -80,7 +80,7 @@ void fl_mmap_write_downgrade(struct fl_task *t, int mm)
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_downgrade by a non-owner");
 	s->writer = 0;
 	s->readers++;
-	FL_TRACE("mmap_write_downgrade P%d: now held for read", mm);
+	FL_TRACE("P%d: now held for read", mm);
 }
 
 void fl_mmap_assert_locked(int mm)

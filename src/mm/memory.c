@@ -51,7 +51,7 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 			goto unlock;
 		}
 		fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-		FL_TRACE("map zero page R/O at vpn %d", vmf->vpn);
+		FL_TRACE("map zero page R/O at %s", fl_va(vmf->vpn));
 		goto unlock;
 	}
 	vma->anon_vma = 1;	/* anon_vma_prepare(): private to this thread's VMA copy */
@@ -72,7 +72,7 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	}
 	fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-	FL_TRACE("map new pfn %d at vpn %d (W, dirty)", pfn, vmf->vpn);
+	FL_TRACE("map new pfn %d at %s (W, dirty)", pfn, fl_va(vmf->vpn));
 unlock:
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
 	return 0;
@@ -104,7 +104,7 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	}
 	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-	FL_TRACE("map shmem pfn %d at vpn %d%s", pfn, vmf->vpn, pte_write(entry) ? " (W)" : " (R/O)");
+	FL_TRACE("map shmem pfn %d at %s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W)" : " (R/O)");
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
 	return 0;
 }
@@ -221,7 +221,7 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
 			fl_put_page(page);
 		}
 		reuse = reuse_swap_page(page);
-		FL_TRACE("reuse_swap_page pfn %d: mapcount %d -> %s", page,
+		FL_TRACE_AS("do_wp_page", "reuse_swap_page pfn %d: mapcount %d -> %s", page,
 			 fl_mm.page[page].mapcount, reuse ? "reuse" : "copy");
 		fl_unlock_page(t, page);
 		return reuse;
@@ -229,14 +229,14 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
 	case FL_COW_REUSE_PAGE_COUNT:
 		/* 09854ba94c6a (v5.9): only the sole reference may reuse. */
 		if (fl_page_count(page) != 1) {
-			FL_TRACE("page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
+			FL_TRACE_AS("do_wp_page", "page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
 			return false;
 		}
 		if (!fl_trylock_page(t, page))
 			return false;
 		reuse = fl_page_mapcount(page) == 1 && fl_page_count(page) == 1;
 		fl_unlock_page(t, page);
-		FL_TRACE("page_count pfn %d = 1, mapcount %d -> %s", page,
+		FL_TRACE_AS("do_wp_page", "page_count pfn %d = 1, mapcount %d -> %s", page,
 			 fl_mm.page[page].mapcount, reuse ? "reuse" : "copy");
 		return reuse;
 
@@ -244,11 +244,11 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
 	default:
 		/* 6c287605fd56 (v5.19): an exclusive page is ours without counting. */
 		if (fl_page_flags(page) & PG_anon_exclusive) {
-			FL_TRACE("PageAnonExclusive pfn %d -> reuse", page);
+			FL_TRACE_AS("do_wp_page", "PageAnonExclusive pfn %d -> reuse", page);
 			return true;
 		}
 		if (fl_page_count(page) > 1) {
-			FL_TRACE("not exclusive, page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
+			FL_TRACE_AS("do_wp_page", "not exclusive, page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
 			return false;
 		}
 		if (!fl_trylock_page(t, page))
@@ -257,7 +257,7 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
 		if (reuse)
 			fl_page_set_flags(page, PG_anon_exclusive, 0);	/* page_move_anon_rmap */
 		fl_unlock_page(t, page);
-		FL_TRACE("not exclusive, page_count pfn %d = 1 -> %s", page, reuse ? "reuse, mark exclusive" : "copy");
+		FL_TRACE_AS("do_wp_page", "not exclusive, page_count pfn %d = 1 -> %s", page, reuse ? "reuse, mark exclusive" : "copy");
 		return reuse;
 	}
 }
@@ -347,7 +347,7 @@ unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsi
 	};
 
 	fl_mmap_assert_locked(t->mm);
-	FL_TRACE("%s fault at vpn %d", (flags & FAULT_FLAG_WRITE) ? "write" : "read", vpn);
+	FL_TRACE("%s fault at %s", (flags & FAULT_FLAG_WRITE) ? "write" : "read", fl_va(vpn));
 	return handle_pte_fault(&vmf);
 }
 
@@ -371,7 +371,7 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 			if (pfn >= 0)
 				fl_page_remove_rmap(pfn);
 			fl_tlb_remove_page(t, tlb, vpn, pfn);	/* tlb_remove_tlb_entry + __tlb_remove_page */
-			FL_TRACE("zap vpn %d (pfn %u)", vpn, pte_pfn(ptent));
+			FL_TRACE("zap %s (pfn %u)", fl_va(vpn), pte_pfn(ptent));
 		}
 		fl_pte_unlock(t, mm, vpn);
 	}
@@ -398,7 +398,7 @@ static void copy_present_pte(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 	if (is_cow_mapping(src->vm_flags) && pte_write(pte)) {
 		fl_set_pte_at(src_mm, vpn, pte_wrprotect(pte));	/* ptep_set_wrprotect */
 		pte = pte_wrprotect(pte);
-		FL_TRACE("P%d vpn %d: write-protect for COW (pfn %u)", src_mm, vpn, pte_pfn(pte));
+		FL_TRACE("P%d %s: write-protect for COW (pfn %u)", src_mm, fl_va(vpn), pte_pfn(pte));
 	}
 	if (src->vm_flags & VM_SHARED)
 		pte = pte_mkclean(pte);

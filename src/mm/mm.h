@@ -158,6 +158,7 @@ int fl_vm_normal_page(const struct fl_vma *vma, pte_t pte);	/* pfn or -1 */
 int fl_alloc_page(struct fl_task *t);		/* refcount 1, contents undefined; -1 = OOM */
 void fl_get_page(int pfn);
 void fl_put_page(int pfn);			/* frees at refcount 0 */
+void fl_put_page_refs(int pfn, int n, const char *what);
 int fl_page_count(int pfn);
 int fl_page_mapcount(int pfn);
 bool fl_page_maybe_dma_pinned(int pfn);
@@ -195,6 +196,10 @@ void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb);
 unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags);
 void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end);
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src);
+
+/* --- gup.c ---------------------------------------------------------------- */
+int fl_pin_user_page(struct fl_task *t, int vpn, bool write);
+void fl_unpin_user_page(int pfn);
 
 /* --- mmap.c ---------------------------------------------------------------- */
 struct fl_vma *fl_find_vma(int mm, int vpn);

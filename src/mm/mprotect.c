@@ -48,7 +48,7 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 			    (pte_soft_dirty(ptent) || !(vma->vm_flags & VM_SOFTDIRTY)))
 				ptent = pte_mkwrite(ptent);
 			fl_ptep_modify_prot_commit(mm, vpn, ptent);
-			FL_TRACE("vpn %d: pte %s -> %s", vpn, pte_write(oldpte) ? "W" : "R",
+			FL_TRACE("%s: pte %s -> %s", fl_va(vpn), pte_write(oldpte) ? "W" : "R",
 				 (ptent & _PAGE_PROTNONE) ? "none" : pte_write(ptent) ? "W" : "R");
 			pages++;
 		}

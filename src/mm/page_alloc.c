@@ -64,7 +64,7 @@ int fl_alloc_page(struct fl_task *t)
 	memset(&fl_mm.page[pfn], 0, sizeof(fl_mm.page[pfn]));
 	fl_mm.page[pfn].refcount = 1;
 	fl_hw.frame[pfn].free = 0;
-	FL_TRACE("alloc_page: pfn %d", pfn);
+	FL_TRACE("pfn %d", pfn);
 	return pfn;
 }
 
@@ -84,11 +84,15 @@ void fl_get_page(int pfn)
 		return;
 	fl_sim_yield(fl_obj_page(pfn), FL_ACC_W, "get_page");
 	fl_mm.page[pfn].refcount++;
-	FL_TRACE("get_page pfn %d: refcount %d", pfn, fl_mm.page[pfn].refcount);
+	FL_TRACE("pfn %d: refcount %d", pfn, fl_mm.page[pfn].refcount);
 }
 
-/* put_page: the last reference frees the page (and its frame). */
-void fl_put_page(int pfn)
+/*
+ * Drop @n references (put_page: 1; unpin_user_page: GUP_PIN_COUNTING_BIAS).
+ * The last reference frees the page and its frame, so the step announces
+ * the allocator and the frame as well as the page.
+ */
+void fl_put_page_refs(int pfn, int n, const char *what)
 {
 	struct fl_footprint fp = { 0 };
 	struct fl_page *p = &fl_mm.page[pfn];
@@ -98,16 +102,21 @@ void fl_put_page(int pfn)
 	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
 	fl_fp_add(&fp, fl_obj_alloc(), FL_ACC_W);
 	fl_fp_add(&fp, fl_obj_frame(pfn), FL_ACC_W);
-	fl_sim_yield_fp(&fp, NULL, NULL, "put_page");
+	fl_sim_yield_fp(&fp, NULL, NULL, what);
 	if (fl_hw.frame[pfn].free) {
-		fl_violate(FL_PROP_REFCOUNT, fl_sim.cur, "put_page on free pfn %d", pfn);
+		fl_violate(FL_PROP_REFCOUNT, fl_sim.cur, "%s on free pfn %d", what, pfn);
 		return;
 	}
-	p->refcount--;
-	FL_TRACE("put_page pfn %d: refcount %d", pfn, p->refcount);
+	p->refcount = (int16_t)(p->refcount - n);
+	FL_TRACE_AS(what, "pfn %d: refcount %d", pfn, p->refcount);
 	check_counts(pfn);
 	if (p->refcount == 0)
 		free_page(pfn);
+}
+
+void fl_put_page(int pfn)
+{
+	fl_put_page_refs(pfn, 1, "put_page");
 }
 
 int fl_page_count(int pfn)

@@ -39,13 +39,13 @@ static void clear_soft_dirty(struct fl_vma *vma, int mm, int vpn)
 	if (!pte_present(ptent))
 		return;
 	if (FL_POL(CLEAR_REFS_SKIP_PINNED) && pte_is_pinned(vma, mm, ptent)) {
-		FL_TRACE("vpn %d: maybe pinned, skipped", vpn);
+		FL_TRACE("%s: maybe pinned, skipped", fl_va(vpn));
 		return;
 	}
 	old = fl_ptep_modify_prot_start(mm, vpn);
 	ptent = pte_clear_soft_dirty(pte_wrprotect(old));
 	fl_ptep_modify_prot_commit(mm, vpn, ptent);
-	FL_TRACE("vpn %d: pte %s -> R, !soft-dirty (flush deferred)", vpn, pte_write(old) ? "W" : "R");
+	FL_TRACE("%s: pte %s -> R, !soft-dirty (flush deferred)", fl_va(vpn), pte_write(old) ? "W" : "R");
 }
 
 static void clear_refs_walk(struct fl_task *t, int mm)

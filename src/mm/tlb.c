@@ -23,7 +23,7 @@ void fl_flush_tlb_page(struct fl_task *t, int mm, int vpn)
 	fl_tlb_flush_footprint(&fp);
 	fl_sim_yield_fp(&fp, NULL, NULL, "flush_tlb_page");
 	n = fl_tlb_flush_page_all(mm, vpn);
-	FL_TRACE("flush_tlb_page P%d vpn %d (IPI all CPUs; %d entr%s dropped)", mm, vpn, n, n == 1 ? "y" : "ies");
+	FL_TRACE("P%d %s (IPI all CPUs; %d entr%s dropped)", mm, fl_va(vpn), n, n == 1 ? "y" : "ies");
 }
 
 void fl_flush_tlb_range(struct fl_task *t, int mm, int start, int end)
@@ -35,7 +35,7 @@ void fl_flush_tlb_range(struct fl_task *t, int mm, int start, int end)
 	fl_tlb_flush_footprint(&fp);
 	fl_sim_yield_fp(&fp, NULL, NULL, "flush_tlb_range");
 	n = fl_tlb_flush_range_all(mm, start, end);
-	FL_TRACE("flush_tlb_range P%d vpn %d-%d (IPI all CPUs; %d CPU%s had entries)", mm, start, end - 1, n, n == 1 ? "" : "s");
+	FL_TRACE("P%d %s..%s (IPI all CPUs; %d CPU%s had entries)", mm, fl_va(start), fl_va(end - 1), n, n == 1 ? "" : "s");
 }
 
 void fl_flush_tlb_mm(struct fl_task *t, int mm)
@@ -47,21 +47,21 @@ void fl_flush_tlb_mm(struct fl_task *t, int mm)
 	fl_tlb_flush_footprint(&fp);
 	fl_sim_yield_fp(&fp, NULL, NULL, "flush_tlb_mm");
 	n = fl_tlb_flush_mm_all(mm);
-	FL_TRACE("flush_tlb_mm P%d (IPI all CPUs; %d CPU%s had entries)", mm, n, n == 1 ? "" : "s");
+	FL_TRACE("P%d (IPI all CPUs; %d CPU%s had entries)", mm, n, n == 1 ? "" : "s");
 }
 
 void fl_inc_tlb_flush_pending(int mm)
 {
 	fl_sim_yield(fl_obj_mmflags(mm), FL_ACC_W, "inc_tlb_flush_pending");
 	fl_mm.mm[mm].tlb_flush_pending++;
-	FL_TRACE("inc_tlb_flush_pending P%d: %d", mm, fl_mm.mm[mm].tlb_flush_pending);
+	FL_TRACE("P%d: %d", mm, fl_mm.mm[mm].tlb_flush_pending);
 }
 
 void fl_dec_tlb_flush_pending(int mm)
 {
 	fl_sim_yield(fl_obj_mmflags(mm), FL_ACC_W, "dec_tlb_flush_pending");
 	fl_mm.mm[mm].tlb_flush_pending--;
-	FL_TRACE("dec_tlb_flush_pending P%d: %d", mm, fl_mm.mm[mm].tlb_flush_pending);
+	FL_TRACE("P%d: %d", mm, fl_mm.mm[mm].tlb_flush_pending);
 }
 
 bool fl_mm_tlb_flush_pending(int mm)
@@ -107,7 +107,7 @@ void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb)
 		else
 			fl_flush_tlb_range(t, tlb->mm, tlb->start, tlb->end);
 	} else {
-		FL_TRACE("tlb_finish_mmu P%d: nothing gathered, no flush", tlb->mm);
+		FL_TRACE("P%d: nothing gathered, no flush", tlb->mm);
 	}
 	for (int i = 0; i < tlb->npages; i++)
 		fl_put_page(tlb->pages[i]);

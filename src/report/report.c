@@ -67,6 +67,12 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 	case FL_OP_PAGEMAP:
 		snprintf(buf, (size_t)len, "%spagemap(%s)", reg, addr);
 		break;
+	case FL_OP_PIN:
+		snprintf(buf, (size_t)len, "%spin_user_pages(%s, %s)", reg, addr, prot_str(op->prot));
+		break;
+	case FL_OP_UNPIN:
+		snprintf(buf, (size_t)len, "unpin_user_page(%s)", addr);
+		break;
 	}
 }
 

@@ -10,6 +10,33 @@
 
 bool fl_tracing;
 struct fl_log fl_log;
+void (*fl_log_addr_fmt)(int vpn, int word, char *buf, int len);
+
+static char *next_buf(void)
+{
+	static char bufs[8][48];
+	static unsigned i;
+
+	return bufs[i++ % 8];
+}
+
+const char *fl_vaw(int vpn, int word)
+{
+	char *b = next_buf();
+
+	if (fl_log_addr_fmt)
+		fl_log_addr_fmt(vpn, word, b, 48);
+	else if (word < 0)
+		snprintf(b, 48, "vpn %d", vpn);
+	else
+		snprintf(b, 48, "vpn %d word %d", vpn, word);
+	return b;
+}
+
+const char *fl_va(int vpn)
+{
+	return fl_vaw(vpn, -1);
+}
 
 void fl_log_reset(void)
 {

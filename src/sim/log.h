@@ -34,8 +34,20 @@ extern bool fl_tracing;
 extern struct fl_log fl_log;
 
 void fl_log_reset(void);
+
+/*
+ * Address naming for traces and messages: the litmus layer installs a
+ * formatter that says "A+9" instead of a virtual page number.  fl_va()
+ * names a page, fl_vaw() a word; both return one of a few rotating
+ * static buffers, so several may appear in one FL_TRACE.
+ */
+extern void (*fl_log_addr_fmt)(int vpn, int word, char *buf, int len);
+const char *fl_va(int vpn);
+const char *fl_vaw(int vpn, int word);
 void fl_trace_emit(const char *fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define FL_TRACE(...)	do { if (__builtin_expect(fl_tracing, 0)) fl_trace_emit(__func__, __VA_ARGS__); } while (0)
+/* The same, attributed to @fn: a helper speaking for the kernel function it is part of. */
+#define FL_TRACE_AS(fn, ...)	do { if (__builtin_expect(fl_tracing, 0)) fl_trace_emit(fn, __VA_ARGS__); } while (0)
 
 /* A fatal model bug (never a scenario error): message and abort. */
 void fl_model_bug(const char *fn, const char *msg) __attribute__((noreturn));
