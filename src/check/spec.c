@@ -30,7 +30,7 @@ void fl_violate(enum fl_prop p, int tid, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
-	FL_TRACE_AS("!!", "%s: %s", fl_prop_name(p), v->msg);
+	FL_TRACE_AS("VIOLATION", "%s: %s", fl_prop_name(p), v->msg);
 }
 
 void fl_spec_reset(void)

@@ -80,7 +80,8 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 		}
 		if (fl_hw_access(&s.hw) == FL_UACC_DONE)
 			break;
-		FL_TRACE_AS("cpu", "%s %s: %s -> page fault", ua->write ? "store" : "load", fl_va(ua->vpn),
+		FL_TRACE_AS("cpu", "%s %s: %s -> page fault", ua->write ? "store to" : "load from",
+			    fl_vaw(ua->vpn, ua->word_off),
 			 s.hw.tlb_hit ? "TLB entry lacks permission" : "TLB miss, walk fails");
 		if (!do_user_addr_fault(t, ua->vpn, ua->write)) {
 			ua->segv = true;

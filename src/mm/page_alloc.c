@@ -197,9 +197,9 @@ void fl_copy_user_highpage(int dst, int src)
 
 	fl_sim_yield(fl_obj_frame(src), FL_ACC_R, "copy from");
 	tmp = fl_hw.frame[src];
-	FL_TRACE("copy pfn %d: read", src);
+	FL_TRACE_AS("cow_user_page", "read pfn %d", src);
 	fl_sim_yield(fl_obj_frame(dst), FL_ACC_W, "copy to");
 	memcpy(fl_hw.frame[dst].w, tmp.w, sizeof(tmp.w));
 	memcpy(fl_hw.frame[dst].tag, tmp.tag, sizeof(tmp.tag));
-	FL_TRACE("copy pfn %d -> pfn %d: written", src, dst);
+	FL_TRACE_AS("cow_user_page", "copy of pfn %d written to pfn %d", src, dst);
 }

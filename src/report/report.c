@@ -123,7 +123,10 @@ void fl_report_trace_text(FILE *f, const struct fl_scenario *sc, const struct fl
 		const struct fl_log_line *l = &run->line[i];
 		int col = l->tid >= 0 ? l->tid : 0;
 
-		fprintf(f, " %4u  ", l->step);
+		if (l->tid < 0)
+			fprintf(f, "  end  ");	/* the oracles, after the last step */
+		else
+			fprintf(f, " %4u  ", l->step);
 		pad(f, col * COL);
 		fprintf(f, "%s: %s\n", l->fn, l->text);
 	}
