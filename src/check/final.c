@@ -30,10 +30,18 @@ static void read_back(int mm)
 
 		if (!vma_of(mm, vpn))
 			continue;
+		{
+		const struct fl_vma *v = vma_of(mm, vpn);
+		int pfn = pte_present(pte) ? (int)pte_pfn(pte) : -1;
+
+		/* A shared page not mapped here (the child of a fork refaults it) is read from the page cache. */
+		if (pfn < 0 && v->shmem >= 0 && fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start])
+			pfn = fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start] - 1;
 		for (int w = 0; w < FL_PAGE_WORDS; w++) {
-			uint32_t got = pte_present(pte) ? fl_hw.frame[pte_pfn(pte)].tag[w] : 0;
+			uint32_t got = pfn >= 0 ? fl_hw.frame[pfn].tag[w] : 0;
 
 			fl_spec_compare(mm, -1, vpn, w, got, "at the final read-back");
+		}
 		}
 	}
 }

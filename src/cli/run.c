@@ -87,7 +87,7 @@ static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, co
 	}
 	printf("%s  \"%s\"  (%s, kernel %s)\n", sc->name, sc->desc, sc->file, cfg->name);
 	if (!res.found)
-		printf("OK: no property violated\n");
+		printf("OK: no property violated%s\n", res.complete ? "" : " in the executions explored (search INCOMPLETE)");
 	for (int p = 0; p < FL_PROP__COUNT; p++)
 		if (res.found & (1u << p))
 			if (fl_cli_print_cex(stdout, sc, cfg, p, &res.cex[p], &res, bound))

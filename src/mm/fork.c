@@ -22,7 +22,7 @@ int fl_dup_mm(struct fl_task *t, int child)
 		struct fl_vma *src = &fl_mm.mm[parent].vma[i];
 		struct fl_vma *dst = &fl_mm.mm[child].vma[i];
 
-		if (!src->used)
+		if (!fl_vma_live(src))
 			continue;
 		*dst = *src;	/* vm_area_dup; shmem VMAs share the object */
 		fl_copy_page_range(t, child, parent, dst, src);

@@ -59,8 +59,7 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	if (pfn < 0)
 		return VM_FAULT_OOM;
 	fl_clear_user_highpage(pfn);
-	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
-	entry = pte_mkyoung(entry);
+	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);	/* pte_sw_mkyoung: a no-op on x86 */
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(pte_mkdirty(entry));
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
@@ -93,7 +92,7 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 
 	if (pfn < 0)
 		return VM_FAULT_OOM;
-	entry = pte_mkyoung(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
+	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
@@ -160,7 +159,7 @@ static unsigned wp_page_copy(struct vm_fault *vmf)
 
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
 	if (pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
-		entry = pte_mkyoung(pfn_pte((uint32_t)new_pfn, vmf->vma->vm_page_prot));
+		entry = pfn_pte((uint32_t)new_pfn, vmf->vma->vm_page_prot);
 		entry = maybe_mkwrite(pte_mkdirty(entry), vmf->vma);
 		fl_ptep_get_and_clear(vmf->mm, vmf->vpn);	/* ptep_clear_flush */
 		fl_flush_tlb_page(t, vmf->mm, vmf->vpn);
@@ -279,12 +278,6 @@ static unsigned do_wp_page(struct vm_fault *vmf)
 		fl_pte_unlock(t, vmf->mm, vmf->vpn);
 		return wp_page_copy(vmf);
 	}
-	if (vma->vm_flags & VM_SHARED) {
-		/* wp_page_shared: shmem has no page_mkwrite; just make it writable. */
-		FL_TRACE("shared mapping: wp_page_shared");
-		wp_page_reuse(vmf);
-		return VM_FAULT_WRITE;
-	}
 	if (fl_mm.page[vmf->page].flags & PG_anon) {
 		if (wp_can_reuse_anon(vmf, &relock_failed)) {
 			wp_page_reuse(vmf);
@@ -292,6 +285,11 @@ static unsigned do_wp_page(struct vm_fault *vmf)
 		}
 		if (relock_failed)
 			return 0;
+	} else if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED)) {
+		/* wp_page_shared: shmem has no page_mkwrite; just make it writable. */
+		FL_TRACE("shared mapping: wp_page_shared");
+		wp_page_reuse(vmf);
+		return VM_FAULT_WRITE;
 	}
 	fl_get_page(vmf->page);
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
@@ -325,9 +323,10 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 		entry = pte_mkdirty(entry);
 	}
 	entry = pte_mkyoung(entry);
-	if (!pte_same(entry, vmf->orig_pte)) {
-		fl_set_pte_at(vmf->mm, vmf->vpn, entry);	/* ptep_set_access_flags */
-		FL_TRACE("set access flags: pte %s", (vmf->flags & FAULT_FLAG_WRITE) ? "dirty, young" : "young");
+	/* x86 ptep_set_access_flags: only a write fault rewrites the PTE; a read has the walker set A. */
+	if (!pte_same(entry, vmf->orig_pte) && (vmf->flags & FAULT_FLAG_WRITE)) {
+		fl_set_pte_at(vmf->mm, vmf->vpn, entry);
+		FL_TRACE("ptep_set_access_flags: pte dirty, young");
 	} else {
 		FL_TRACE("spurious fault: pte already allows the access");
 	}
@@ -396,7 +395,7 @@ static void copy_present_pte(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 			fl_page_set_flags(pfn, 0, PG_anon_exclusive);
 	}
 	if (is_cow_mapping(src->vm_flags) && pte_write(pte)) {
-		fl_set_pte_at(src_mm, vpn, pte_wrprotect(pte));	/* ptep_set_wrprotect */
+		fl_ptep_set_wrprotect(src_mm, vpn);
 		pte = pte_wrprotect(pte);
 		FL_TRACE("P%d %s: write-protect for COW (pfn %u)", src_mm, fl_va(vpn), pte_pfn(pte));
 	}

@@ -60,7 +60,14 @@ struct fl_vma {
 	int8_t shmem;		/* shared anon: the shmem object, else -1 */
 	uint16_t pgoff;		/* page offset of start inside the shmem object */
 	uint8_t anon_vma;	/* anon_vma_prepare() done: fork copies its PTEs */
+	uint8_t detached;	/* munmap: off the VMA list, PTEs not yet zapped and flushed */
 };
+
+/* On the mm's VMA list (find_vma sees it).  A detached VMA still backs its old PTEs. */
+static inline bool fl_vma_live(const struct fl_vma *v)
+{
+	return v->used && !v->detached;
+}
 
 struct fl_rwsem {
 	int8_t readers;
@@ -149,6 +156,7 @@ void fl_unlock_page(struct fl_task *t, int pfn);
 pte_t fl_ptep_get(int mm, int vpn);
 void fl_set_pte_at(int mm, int vpn, pte_t pte);
 pte_t fl_ptep_get_and_clear(int mm, int vpn);
+void fl_ptep_set_wrprotect(int mm, int vpn);
 /* ptep_modify_prot_start/commit: get-and-clear, then set (two steps). */
 pte_t fl_ptep_modify_prot_start(int mm, int vpn);
 void fl_ptep_modify_prot_commit(int mm, int vpn, pte_t pte);

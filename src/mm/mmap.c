@@ -45,7 +45,7 @@ struct fl_vma *fl_find_vma(int mm, int vpn)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used && vpn >= v->start && vpn < v->end)
+		if (fl_vma_live(v) && vpn >= v->start && vpn < v->end)
 			return v;
 	}
 	return NULL;
@@ -83,7 +83,7 @@ int fl_vma_split_range(int mm, int start, int end)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used && (split_vma(mm, v, start) || split_vma(mm, v, end)))
+		if (fl_vma_live(v) && (split_vma(mm, v, start) || split_vma(mm, v, end)))
 			return -12;
 	}
 	return 0;
@@ -99,7 +99,7 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used && v->start < vpn + npages && vpn < v->end) {
+		if (fl_vma_live(v) && v->start < vpn + npages && vpn < v->end) {
 			ret = -17;	/* -EEXIST: MAP_FIXED_NOREPLACE */
 			goto out;
 		}
@@ -140,7 +140,6 @@ out:
  */
 int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 {
-	struct fl_vma detached[FL_MAX_VMAS];
 	struct mmu_gather tlb;
 	int mm = t->mm, n = 0, end = vpn + npages;
 
@@ -153,18 +152,35 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used && v->start >= vpn && v->end <= end) {
-			detached[n++] = *v;
-			v->used = 0;
+		if (fl_vma_live(v) && v->start >= vpn && v->end <= end) {
+			v->detached = 1;
+			n++;
 		}
 	}
-	fl_spec_zero_range(mm, vpn, end);
-	FL_TRACE("P%d detach [%d, %d): %d vma%s", mm, vpn, end, n, n == 1 ? "" : "s");
+	FL_TRACE("P%d detach %s..%s: %d vma%s", mm, fl_va(vpn), fl_va(end - 1), n, n == 1 ? "" : "s");
 	fl_mmap_write_downgrade(t, mm);
+	/*
+	 * unmap_region: until tlb_finish_mmu has flushed, other CPUs may still
+	 * load and store through their TLB entries; those accesses are legal
+	 * and the spec keeps following them.  Only after the flush is the range
+	 * gone for user space.
+	 */
 	fl_tlb_gather_mmu(&tlb, mm, false);
-	for (int i = 0; i < n; i++)
-		fl_zap_page_range(t, &tlb, &detached[i], detached[i].start, detached[i].end);
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && v->detached)
+			fl_zap_page_range(t, &tlb, v, v->start, v->end);
+	}
 	fl_tlb_finish_mmu(t, &tlb);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "remove_vma_list");
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (v->used && v->detached)
+			v->used = v->detached = 0;
+	}
+	fl_spec_zero_range(mm, vpn, end);
 	fl_mmap_read_unlock(t, mm);
 	return 0;
 }

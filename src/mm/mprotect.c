@@ -83,7 +83,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 		for (int i = 0; i < FL_MAX_VMAS && !found; i++) {
 			const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-			found = v->used && p >= v->start && p < v->end;
+			found = fl_vma_live(v) && p >= v->start && p < v->end;
 		}
 		if (!found) {
 			fl_mmap_write_unlock(t, mm);
@@ -97,7 +97,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (!v->used || v->start < vpn || v->end > end)
+		if (!fl_vma_live(v) || v->start < vpn || v->end > end)
 			continue;
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE)) | vm_prot;
 		fl_vma_set_page_prot(v);

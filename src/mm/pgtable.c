@@ -57,6 +57,13 @@ pte_t fl_ptep_get_and_clear(int mm, int vpn)
 	return old;
 }
 
+/* x86 ptep_set_wrprotect: an atomic clear of the RW bit, so hardware A/D updates are kept. */
+void fl_ptep_set_wrprotect(int mm, int vpn)
+{
+	fl_sim_yield(FL_OBJ_PTE(mm, vpn), FL_ACC_W, "ptep_set_wrprotect");
+	fl_hw.pgtable[mm][vpn] &= ~(pte_t)_PAGE_RW;
+}
+
 pte_t fl_ptep_modify_prot_start(int mm, int vpn)
 {
 	return fl_ptep_get_and_clear(mm, vpn);

@@ -53,7 +53,7 @@ static void clear_refs_walk(struct fl_task *t, int mm)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (!v->used)
+		if (!fl_vma_live(v))
 			continue;
 		for (int vpn = v->start; vpn < v->end; vpn++) {
 			fl_pte_lock(t, mm, vpn);
@@ -71,7 +71,7 @@ static void clear_vma_softdirty(int mm)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used) {
+		if (fl_vma_live(v)) {
 			v->vm_flags &= ~VM_SOFTDIRTY;
 			fl_vma_set_page_prot(v);
 		}
@@ -82,7 +82,7 @@ static bool any_vma_softdirty(int mm)
 {
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "VM_SOFTDIRTY?");
 	for (int i = 0; i < FL_MAX_VMAS; i++)
-		if (fl_mm.mm[mm].vma[i].used && (fl_mm.mm[mm].vma[i].vm_flags & VM_SOFTDIRTY))
+		if (fl_vma_live(&fl_mm.mm[mm].vma[i]) && (fl_mm.mm[mm].vma[i].vm_flags & VM_SOFTDIRTY))
 			return true;
 	return false;
 }
@@ -96,16 +96,16 @@ int fl_clear_refs_write(struct fl_task *t, int type)
 
 	if (type != 4)
 		return -22;
-	if (write_locked) {
+	if (write_locked)
 		fl_mmap_write_lock(t, mm);
-		clear_vma_softdirty(mm);
-	} else {
+	else
 		fl_mmap_read_lock(t, mm);
-	}
+	if (flush != FL_CLEAR_REFS_FLUSH_MM)
+		fl_tlb_gather_mmu(&tlb, mm, true);	/* tlb_gather_mmu(&tlb, mm, 0, -1) */
+	if (write_locked)
+		clear_vma_softdirty(mm);
 	if (flush == FL_CLEAR_REFS_FLUSH_MM)
 		fl_inc_tlb_flush_pending(mm);
-	else
-		fl_tlb_gather_mmu(&tlb, mm, true);	/* tlb_gather_mmu(&tlb, mm, 0, -1) */
 	if (!write_locked && any_vma_softdirty(mm)) {
 		/* Drop the read lock to clear VM_SOFTDIRTY under the write lock, then downgrade. */
 		fl_mmap_read_unlock(t, mm);

@@ -99,8 +99,21 @@ void fl_tlb_remove_page(struct fl_task *t, struct mmu_gather *tlb, int vpn, int 
 	tlb->pages[tlb->npages++] = (int16_t)pfn;
 }
 
+/*
+ * tlb_finish_mmu: flush what was gathered, free the batched pages, then
+ * drop tlb_flush_pending.  If another thread has a deferred flush pending
+ * on the same mm (mm_tlb_flush_nested, 99baac21e458, v4.13), its PTE
+ * changes may hide ours, so the whole mm is flushed regardless.
+ */
 void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb)
 {
+	fl_sim_yield(fl_obj_mmflags(tlb->mm), FL_ACC_R, "mm_tlb_flush_nested");
+	if (fl_mm.mm[tlb->mm].tlb_flush_pending > 1) {
+		FL_TRACE("P%d: another flush is pending (nested): flush the whole mm", tlb->mm);
+		tlb->fullmm = true;
+		tlb->start = 0;
+		tlb->end = FL_VPNS;
+	}
 	if (tlb->end > tlb->start) {
 		if (tlb->fullmm)
 			fl_flush_tlb_mm(t, tlb->mm);

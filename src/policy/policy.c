@@ -48,8 +48,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.values = {
 			{ "gather", "", "", false, false,
 			  "tlb_gather_mmu(mm, 0, -1) is a fullmm gather, and tlb_finish_mmu flushes the whole mm" },
-			{ "elided", "0758cd830494", "v5.6", false, true,
-			  "\"asm-generic/tlb: avoid potential double flush\": tlb_finish_mmu flushes only what was batched; clear_refs batches nothing, so no flush and writable TLB entries survive (seed 000: Andrea dates it v5.6, kernel-history.md says v5.5)" },
+			{ "elided", "0758cd830494", "v5.6", false, false,
+			  "\"asm-generic/tlb: avoid potential double flush\": tlb_finish_mmu flushes only what was batched; clear_refs batches nothing, so no flush and writable TLB entries survive (unless another flush is pending: mm_tlb_flush_nested).  Merged for v5.6-rc1 (queued in -mm on 5.5-rc7; seed 000 agrees; kernel-history.md's v5.5 is wrong); also in 4.19.165 stable" },
 			{ "flush_mm", "912efa17e512", "v5.12", false, false,
 			  "\"mm: proc: Invalidate TLB after clearing soft-dirty page state\": inc_tlb_flush_pending, walk, flush_tlb_mm, dec_tlb_flush_pending" },
 		},
@@ -80,7 +80,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here", P(MC, DG, GA, 0) },
-	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6 per seed 000", P(MC, DG, GA, 0) },
+	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", P(MC, DG, GA, 0) },
 	{ "v5.8", "the clear_refs flush is elided (0758cd830494)", P(MC, DG, EL, 0) },
 	{ "v5.9", "page_count COW reuse (09854ba94c6a)", P(PC, DG, EL, 0) },
 	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0) },
