@@ -1,23 +1,30 @@
 /* SPDX-License-Identifier: MIT */
+/* SPDX-License-Identifier: MIT */
 /*
- * explore/dpor.c - exhaustive exploration: DPOR with sleep sets under a
- * preemption bound, or (por = false) plain bounded DFS.
+ * explore/dpor.c - exhaustive exploration: DPOR under a preemption bound,
+ * or (por = false) plain bounded DFS.
  *
  * State i is the machine before step i.  For each state the search keeps:
  *  - enabled:   threads that can take a step;
- *  - fp[]:      every thread's pending-step footprint (for sleep sets);
+ *  - fp[]:      every thread's pending-step footprint;
  *  - backtrack: threads that must be tried from here;
  *  - done:      threads already tried from here;
- *  - sleep:     threads whose step from here leads only to executions
- *               already covered (Godefroid's sleep sets; unbounded only);
  *  - vc:        vector clock of the event taken from here, over the
  *               happens-before order built from dependent footprints.
  * After each execution, every new event j of thread p is matched with
- * the last earlier event i of another thread that it races with
- * (dependent, and not already ordered before p by happens-before); p is
- * then added to backtrack(i), or every enabled thread when p was not
- * enabled at i (Flanagan-Godefroid 2005).  Under a preemption bound the
- * point is also added at the start of i's scheduling block (BPOR).
+ * every earlier event i of another thread that it races with (dependent,
+ * and not ordered before j through p's history or a later dependent
+ * event); p is added to backtrack(i) if it could run there, else every
+ * thread enabled at i plus p at the last state where it could run
+ * (Flanagan and Godefroid, POPL 2005, with all races rather than the
+ * last one).  Under a preemption bound the point is also added at the
+ * start of i's scheduling block (Coons, Musuvathi and McKinley, "Bounded
+ * Partial-Order Reduction", OOPSLA 2013).
+ *
+ * No sleep sets: combined with this after-the-fact race analysis they
+ * lost behaviours in tests/unit/test_explore.c (and under a preemption
+ * bound they are unsound anyway).  Source sets with wakeup trees would
+ * be the way to get them back.
  *
  * Choices prefer the thread that ran last, so each execution preempts as
  * little as it can, and the first counterexample tends to be minimal.
@@ -30,7 +37,7 @@
 #include "sim/log.h"
 
 struct node {
-	uint32_t enabled, backtrack, done, sleep;
+	uint32_t enabled, backtrack, done;
 	uint16_t pre;		/* preemptions taken before this state */
 	uint8_t chosen;
 	uint16_t vc[FL_SIM_MAX_THREADS];
@@ -40,7 +47,6 @@ struct node {
 struct dpor {
 	const struct fl_explore_opts *opts;
 	bool por;
-	bool sleep_sets;
 	int nthreads;
 	struct node *nodes;
 	uint8_t choice[FL_MAX_STEPS];
@@ -75,19 +81,6 @@ static int pick(const struct dpor *d, int n, uint32_t cand)
 	return -1;
 }
 
-/* sleep(n+1): threads asleep or done at n whose step is independent of the one taken. */
-static uint32_t next_sleep(const struct dpor *d, int n)
-{
-	const struct node *nd = &d->nodes[n];
-	uint32_t cand = (nd->sleep | nd->done) & ~(1u << nd->chosen);
-	uint32_t out = 0;
-
-	for (int q = 0; q < d->nthreads; q++)
-		if ((cand & (1u << q)) && !fl_fp_conflict(&nd->fp[q], &nd->fp[nd->chosen]))
-			out |= 1u << q;
-	return out;
-}
-
 static void new_node(struct dpor *d, int n, uint32_t en)
 {
 	struct node *nd = &d->nodes[n];
@@ -102,7 +95,6 @@ static void new_node(struct dpor *d, int n, uint32_t en)
 		nd->fp[q].n = src->n;
 		memcpy(nd->fp[q].e, src->e, sizeof(src->e[0]) * src->n);
 	}
-	nd->sleep = (d->por && d->sleep_sets && n) ? next_sleep(d, n - 1) : 0;
 }
 
 /* The scheduling block containing step i starts where the thread last changed. */
@@ -126,7 +118,19 @@ static void add_backtrack(struct dpor *d, int i, int p)
 				d->nodes[b].backtrack |= 1u << p;
 		}
 	} else {
+		/*
+		 * p could not run at i (it was blocked, e.g. on a lock the other
+		 * thread held): try every thread enabled there (Flanagan-Godefroid),
+		 * and p itself at the last state before i where it could run,
+		 * which is where the two really competed.
+		 */
 		nd->backtrack |= nd->enabled;
+		for (int k = i - 1; k >= 0; k--) {
+			if (d->nodes[k].enabled & (1u << p)) {
+				d->nodes[k].backtrack |= 1u << p;
+				break;
+			}
+		}
 	}
 }
 
@@ -142,7 +146,6 @@ static void analyse(struct dpor *d, int from, int n)
 		struct node *nj = &d->nodes[j];
 		const struct fl_footprint *ev = &nj->fp[p];
 		uint16_t pred[FL_SIM_MAX_THREADS], vc[FL_SIM_MAX_THREADS];
-		int race = -1;
 
 		if (j < from) {
 			last[p] = j;
@@ -153,14 +156,21 @@ static void analyse(struct dpor *d, int from, int n)
 		else
 			memset(pred, 0, sizeof(pred));
 		memcpy(vc, pred, sizeof(vc));
+		/*
+		 * Every earlier dependent event i of another thread that is not
+		 * already ordered before j through p's own history or through a
+		 * later dependent event is a race whose reversal must be tried.
+		 * (Taking only the last one, as the original algorithm does while
+		 * it walks states, misses races in this after-the-fact analysis.)
+		 */
 		for (int i = j - 1; i >= 0; i--) {
 			int q = d->choice[i];
 			const struct node *ni = &d->nodes[i];
 
 			if (q == p || !fl_fp_conflict(&ni->fp[q], ev))
 				continue;
-			if (race < 0 && ni->vc[q] > pred[q])
-				race = i;
+			if (ni->vc[q] > vc[q])
+				add_backtrack(d, i, p);
 			for (int k = 0; k < d->nthreads; k++)
 				if (ni->vc[k] > vc[k])
 					vc[k] = ni->vc[k];
@@ -168,17 +178,15 @@ static void analyse(struct dpor *d, int from, int n)
 		vc[p] = (uint16_t)(j + 1);
 		memcpy(nj->vc, vc, sizeof(vc));
 		last[p] = j;
-		if (race >= 0)
-			add_backtrack(d, race, p);
 	}
 }
 
-/* Deepest state with an untried, awake, affordable choice; -1 when done. */
+/* Deepest state with an untried, affordable choice; -1 when done. */
 static int next_branch(struct dpor *d, int n)
 {
 	for (int k = n - 1; k >= 0; k--) {
 		struct node *nd = &d->nodes[k];
-		uint32_t cand = nd->backtrack & ~nd->done & ~nd->sleep;
+		uint32_t cand = nd->backtrack & ~nd->done;
 		int t;
 
 		if (!cand)
@@ -208,15 +216,6 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	}
 	d->opts = opts;
 	d->por = por;
-	/*
-	 * Sleep sets only without a bound: under a preemption bound, the
-	 * execution that made a sleeping thread redundant may itself have
-	 * needed more preemptions than allowed, so pruning by it loses
-	 * behaviours (a sleeping thread can be the only one that may run
-	 * without a preemption).  The bounded search relies on the BPOR
-	 * backtracking alone; tests/unit/test_dpor.c checks it against DFS.
-	 */
-	d->sleep_sets = opts->preemptions < 0;
 	d->nthreads = fl_sim.nthreads;
 	res->complete = true;
 	for (;;) {
@@ -249,7 +248,7 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 					fl_model_bug(__func__, "re-execution diverged from the recorded prefix");
 			} else {
 				new_node(d, n, en);
-				t = pick(d, n, en & ~d->nodes[n].sleep);
+				t = pick(d, n, en);
 				if (t < 0) {
 					pruned = true;
 					break;

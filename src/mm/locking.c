@@ -35,7 +35,7 @@ void fl_mmap_read_lock(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_wait(fl_obj_mmap_lock(mm), FL_ACC_W, rwsem_can_read, s, true, "mmap_read_lock");
+	fl_sim_wait(fl_obj_mmap_lock(mm), FL_ACC_ACQ_SH, rwsem_can_read, s, true, "mmap_read_lock");
 	s->readers++;
 	FL_TRACE("P%d", mm);
 	(void)t;
@@ -45,7 +45,7 @@ void fl_mmap_read_unlock(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_W, "mmap_read_unlock");
+	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_read_unlock");
 	FL_BUG_ON(s->readers <= 0, "mmap_read_unlock without the lock");
 	s->readers--;
 	FL_TRACE("P%d", mm);
@@ -56,7 +56,7 @@ void fl_mmap_write_lock(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_wait(fl_obj_mmap_lock(mm), FL_ACC_W, rwsem_can_write, s, true, "mmap_write_lock");
+	fl_sim_wait(fl_obj_mmap_lock(mm), FL_ACC_ACQ, rwsem_can_write, s, true, "mmap_write_lock");
 	s->writer = (int8_t)self_owner(t);
 	FL_TRACE("P%d", mm);
 }
@@ -65,7 +65,7 @@ void fl_mmap_write_unlock(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_W, "mmap_write_unlock");
+	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_write_unlock");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_unlock by a non-owner");
 	s->writer = 0;
 	FL_TRACE("P%d", mm);
@@ -76,7 +76,7 @@ void fl_mmap_write_downgrade(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_W, "mmap_write_downgrade");
+	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_write_downgrade");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_downgrade by a non-owner");
 	s->writer = 0;
 	s->readers++;
@@ -106,7 +106,7 @@ void fl_pte_lock(struct fl_task *t, int mm, int vpn)
 {
 	struct fl_spinlock *l = &fl_mm.mm[mm].ptl[vpn / FL_PTES_PER_TABLE];
 
-	fl_sim_wait(fl_obj_ptl(mm, vpn), FL_ACC_W, spin_free, l, false, "spin_lock(ptl)");
+	fl_sim_wait(fl_obj_ptl(mm, vpn), FL_ACC_ACQ, spin_free, l, false, "spin_lock(ptl)");
 	l->owner = (int8_t)self_owner(t);
 	fl_sim_atomic_inc();
 }
@@ -115,7 +115,7 @@ void fl_pte_unlock(struct fl_task *t, int mm, int vpn)
 {
 	struct fl_spinlock *l = &fl_mm.mm[mm].ptl[vpn / FL_PTES_PER_TABLE];
 
-	fl_sim_yield(fl_obj_ptl(mm, vpn), FL_ACC_W, "spin_unlock(ptl)");
+	fl_sim_yield(fl_obj_ptl(mm, vpn), FL_ACC_REL, "spin_unlock(ptl)");
 	FL_BUG_ON(l->owner != self_owner(t), "PTL released by a non-owner");
 	l->owner = 0;
 	fl_sim_atomic_dec();
@@ -132,7 +132,7 @@ bool fl_trylock_page(struct fl_task *t, int pfn)
 {
 	struct fl_page *p = &fl_mm.page[pfn];
 
-	fl_sim_yield(fl_obj_pagelock(pfn), FL_ACC_W, "trylock_page");
+	fl_sim_yield(fl_obj_pagelock(pfn), FL_ACC_TRY, "trylock_page");
 	if (p->flags & PG_locked)
 		return false;
 	p->flags |= PG_locked;
@@ -144,7 +144,7 @@ void fl_lock_page(struct fl_task *t, int pfn)
 {
 	struct fl_page *p = &fl_mm.page[pfn];
 
-	fl_sim_wait(fl_obj_pagelock(pfn), FL_ACC_W, page_unlocked, p, true, "lock_page");
+	fl_sim_wait(fl_obj_pagelock(pfn), FL_ACC_ACQ, page_unlocked, p, true, "lock_page");
 	p->flags |= PG_locked;
 	p->lock_owner = (int8_t)self_owner(t);
 }
@@ -153,7 +153,7 @@ void fl_unlock_page(struct fl_task *t, int pfn)
 {
 	struct fl_page *p = &fl_mm.page[pfn];
 
-	fl_sim_yield(fl_obj_pagelock(pfn), FL_ACC_W, "unlock_page");
+	fl_sim_yield(fl_obj_pagelock(pfn), FL_ACC_REL, "unlock_page");
 	FL_BUG_ON(!(p->flags & PG_locked) || p->lock_owner != self_owner(t), "unlock_page by a non-owner");
 	p->flags &= (uint16_t)~PG_locked;
 	p->lock_owner = 0;

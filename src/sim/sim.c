@@ -10,13 +10,25 @@
 
 struct fl_sim fl_sim = { .cur = -1 };
 
+/* Do two accesses to one object conflict?  See the access modes in sim.h. */
+static bool acc_conflict(unsigned a, unsigned b)
+{
+	if (a <= FL_ACC_W && b <= FL_ACC_W)
+		return (a | b) & FL_ACC_W;
+	if (a == FL_ACC_REL || b == FL_ACC_REL)
+		return a == FL_ACC_TRY || b == FL_ACC_TRY;	/* a try-lock sees the release */
+	if (a == FL_ACC_ACQ_SH && b == FL_ACC_ACQ_SH)
+		return false;					/* readers share */
+	return true;	/* two acquires race; plain access to a lock is a model bug: be safe */
+}
+
 bool fl_fp_conflict(const struct fl_footprint *a, const struct fl_footprint *b)
 {
 	for (int i = 0; i < a->n; i++) {
 		for (int j = 0; j < b->n; j++) {
 			if (FL_FPE_OBJ(a->e[i]) != FL_FPE_OBJ(b->e[j]))
 				continue;
-			if ((a->e[i] | b->e[j]) & FL_ACC_W)
+			if (acc_conflict(FL_FPE_ACC(a->e[i]), FL_FPE_ACC(b->e[j])))
 				return true;
 		}
 	}
@@ -27,7 +39,13 @@ void fl_fp_add(struct fl_footprint *fp, uint32_t obj, unsigned acc)
 {
 	for (int i = 0; i < fp->n; i++) {
 		if (FL_FPE_OBJ(fp->e[i]) == obj) {
-			fp->e[i] |= acc;
+			unsigned old = FL_FPE_ACC(fp->e[i]);
+
+			if (old <= FL_ACC_W && acc <= FL_ACC_W)
+				acc |= old;
+			else if (old != acc)
+				acc = FL_ACC_TRY;
+			fp->e[i] = FL_FPE(obj, acc);
 			return;
 		}
 	}

@@ -29,14 +29,25 @@
 #define FL_SIM_MAX_THREADS	8
 #define FL_FP_MAX		12	/* objects one step may touch */
 
-#define FL_ACC_R	1u
-#define FL_ACC_W	2u
+/*
+ * Access modes.  Plain data is read or written.  Locks have their own
+ * modes because what matters for them is whether two operations can be
+ * enabled at the same time (Flanagan-Godefroid's "may be co-enabled"): a
+ * release and a blocking acquire of the same lock never are, so they are
+ * independent, while two acquires race for the lock.
+ */
+#define FL_ACC_R	1u	/* read */
+#define FL_ACC_W	2u	/* write (or read-modify-write) */
+#define FL_ACC_ACQ	4u	/* blocking exclusive acquire */
+#define FL_ACC_ACQ_SH	5u	/* blocking shared acquire (rwsem read) */
+#define FL_ACC_REL	6u	/* release */
+#define FL_ACC_TRY	7u	/* non-blocking try-acquire, or any mix: conflicts with every lock op */
 
-/* One footprint entry: (object << 2) | access. */
+/* One footprint entry: (object << 3) | access. */
 typedef uint32_t fl_fpe;
-#define FL_FPE(obj, acc)	(((uint32_t)(obj) << 2) | (acc))
-#define FL_FPE_OBJ(e)		((e) >> 2)
-#define FL_FPE_ACC(e)		((e) & 3u)
+#define FL_FPE(obj, acc)	(((uint32_t)(obj) << 3) | (acc))
+#define FL_FPE_OBJ(e)		((e) >> 3)
+#define FL_FPE_ACC(e)		((e) & 7u)
 
 struct fl_footprint {
 	uint8_t n;
