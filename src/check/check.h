@@ -56,6 +56,11 @@ struct fl_check_state {
 	uint16_t sd_store[FL_MAX_MM][FL_VPNS];	/* first store after the last clear_refs returned */
 	bool sd_tracked;			/* the scenario uses clear_refs */
 	uint32_t clock;				/* orders store landings and forks */
+	uint32_t wp_on_seq[FL_MAX_MM][FL_VPNS];	/* clock when the latest UFFDIO_WRITEPROTECT(on) began */
+	uint32_t wp_off_seq[FL_MAX_MM][FL_VPNS];	/* ... and the latest unprotect */
+	uint32_t wp_held[FL_MAX_MM][FL_VPNS];	/* step+1 at which user space came to hold the protection */
+	uint8_t wp_off_active[FL_MAX_MM][FL_VPNS];	/* unprotects in progress */
+	uint8_t wp_tainted[FL_MAX_MM][FL_VPNS];	/* the protect in progress overlapped an unprotect */
 	uint32_t born_seq[FL_MAX_MM];		/* stores landed up to this clock predate the fork */
 };
 
@@ -80,6 +85,11 @@ void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const cha
 void fl_spec_zero_range(int mm, int start, int end);
 void fl_spec_fork(int parent, int child);
 void fl_spec_clear_refs_done(int mm);
+/* UFFDIO_WRITEPROTECT on [start, end) begins / returns (@ok: it succeeded). */
+void fl_spec_uffd_wp_begin(int mm, int start, int end, bool enable);
+void fl_spec_uffd_wp_end(int mm, int start, int end, bool enable, bool ok);
+/* A page whose first word was written by @tag became visible at @vpn (UFFDIO_COPY). */
+void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn);
 /* Footprint objects a user access adds (spec page, soft-dirty epoch). */
 void fl_spec_access_footprint(int mm, int vpn, bool write, struct fl_footprint *fp);
 const char *fl_spec_store_str(uint32_t tag, char *buf, int len);

@@ -26,6 +26,10 @@ static const struct {
 		"a thread blocked on a sleeping lock while holding a spinlock" },
 	[FL_PROP_ASSERT] = { "assert",
 		"a litmus `assert` condition on final register values does not hold" },
+	[FL_PROP_STUCK] = { "stuck",
+		"nothing can run and every blocked thread waits on user space (an unresolved userfault): the scenario's fault, not the kernel's" },
+	[FL_PROP_UFFD_WP_BYPASS] = { "uffd-wp-bypass",
+		"a store landed on a page after UFFDIO_WRITEPROTECT(on) returned and before an unprotect began, without a userfault" },
 };
 
 const char *fl_prop_name(enum fl_prop p)

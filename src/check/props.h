@@ -21,6 +21,8 @@ enum fl_prop {
 	FL_PROP_DEADLOCK,	/* nothing runnable while threads remain */
 	FL_PROP_SLEEP_IN_ATOMIC,/* a sleeping wait while holding a spinlock */
 	FL_PROP_ASSERT,		/* a litmus `assert` condition is false at the end */
+	FL_PROP_STUCK,		/* threads wait forever on userfaults nobody resolves */
+	FL_PROP_UFFD_WP_BYPASS,	/* a store lands on a uffd-wp protected page without a userfault */
 	FL_PROP__COUNT
 };
 

@@ -96,6 +96,13 @@ void fl_spec_store_done(uint32_t tag, const struct fl_uacc *a)
 	s->pfn = (uint8_t)a->pfn;
 	s->via_tlb_hit = a->tlb_hit;
 	*spec_word(a->mm, a->vpn, a->word, &shared) = (uint16_t)tag;
+	if (fl_chk.wp_held[a->mm][a->vpn]) {
+		char buf[96];
+
+		fl_violate(FL_PROP_UFFD_WP_BYPASS, s->tid, "P%d %s: %s landed on a page write-protected since step %u, without a userfault",
+			   a->mm, fl_vaw(a->vpn, a->word), fl_spec_store_str(tag, buf, sizeof(buf)),
+			   fl_chk.wp_held[a->mm][a->vpn] - 1);
+	}
 	if (fl_chk.sd_tracked && fl_chk.clear_refs_done[a->mm] && !fl_chk.sd_store[a->mm][a->vpn])
 		fl_chk.sd_store[a->mm][a->vpn] = (uint16_t)tag;
 }
@@ -147,7 +154,64 @@ void fl_spec_zero_range(int mm, int start, int end)
 	for (int vpn = start; vpn < end; vpn++) {
 		memset(fl_chk.spec_priv[mm][vpn], 0, sizeof(fl_chk.spec_priv[mm][vpn]));
 		fl_chk.sd_store[mm][vpn] = 0;
+		fl_chk.wp_held[mm][vpn] = 0;
 	}
+}
+
+/* Announce a step that touches the spec pages of [start, end). */
+static void yield_spec_range(int mm, int start, int end, const char *what)
+{
+	struct fl_footprint fp = { 0 };
+
+	for (int vpn = start; vpn < end && fp.n < FL_FP_MAX; vpn++)
+		fl_fp_add(&fp, spec_obj(mm, vpn), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, what);
+}
+
+/*
+ * User space holds uffd-wp protection on a page from the moment a protect
+ * returns until an unprotect begins.  A protect that overlapped an
+ * unprotect gives no such promise (either order was possible).
+ */
+void fl_spec_uffd_wp_begin(int mm, int start, int end, bool enable)
+{
+	yield_spec_range(mm, start, end, enable ? "UFFDIO_WRITEPROTECT(on) begins" : "UFFDIO_WRITEPROTECT(off) begins");
+	for (int vpn = start; vpn < end; vpn++) {
+		if (enable) {
+			fl_chk.wp_on_seq[mm][vpn] = ++fl_chk.clock;
+			fl_chk.wp_tainted[mm][vpn] = fl_chk.wp_off_active[mm][vpn] > 0;
+		} else {
+			fl_chk.wp_held[mm][vpn] = 0;
+			fl_chk.wp_off_seq[mm][vpn] = ++fl_chk.clock;
+			fl_chk.wp_off_active[mm][vpn]++;
+		}
+	}
+}
+
+void fl_spec_uffd_wp_end(int mm, int start, int end, bool enable, bool ok)
+{
+	yield_spec_range(mm, start, end, enable ? "UFFDIO_WRITEPROTECT(on) returns" : "UFFDIO_WRITEPROTECT(off) returns");
+	for (int vpn = start; vpn < end; vpn++) {
+		if (!enable) {
+			fl_chk.wp_off_active[mm][vpn]--;
+			continue;
+		}
+		/* Overlapping an unprotect (started before, or during, this protect): no promise. */
+		if (ok && !fl_chk.wp_tainted[mm][vpn] && fl_chk.wp_off_seq[mm][vpn] < fl_chk.wp_on_seq[mm][vpn])
+			fl_chk.wp_held[mm][vpn] = (uint32_t)fl_sim.step + 1;
+	}
+}
+
+void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn)
+{
+	struct fl_store *s = &fl_chk.stores[tag - 1];
+	bool shared;
+
+	s->step = (uint32_t)fl_sim.step;
+	s->seq = ++fl_chk.clock;
+	s->pfn = (uint8_t)pfn;
+	for (int w = 0; w < FL_PAGE_WORDS; w++)
+		*spec_word(mm, vpn, w, &shared) = w == 0 ? (uint16_t)tag : 0;
 }
 
 void fl_spec_fork(int parent, int child)
@@ -155,6 +219,7 @@ void fl_spec_fork(int parent, int child)
 	memcpy(fl_chk.spec_priv[child], fl_chk.spec_priv[parent], sizeof(fl_chk.spec_priv[child]));
 	fl_chk.clear_refs_done[child] = 0;
 	fl_chk.born_seq[child] = ++fl_chk.clock;
+	memset(fl_chk.wp_held[child], 0, sizeof(fl_chk.wp_held[child]));
 	memset(fl_chk.sd_store[child], 0, sizeof(fl_chk.sd_store[child]));
 }
 

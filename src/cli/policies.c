@@ -9,6 +9,8 @@
 
 static const char *status(const struct fl_switch_value *v)
 {
+	if (v->counterfactual)
+		return "counterfactual (no kernel)";
 	if (v->proposed)
 		return "proposed";
 	if (!v->commit[0])
@@ -53,7 +55,9 @@ static void markdown(void)
 	printf("A switch is read in `src/mm/` exactly where the kernel's code changed. A preset\n");
 	printf("(`--kernel v5.10`) is one value per switch. `--set SWITCH=VALUE` (or\n");
 	printf("`expect v5.10 SWITCH=VALUE ...` in a litmus file) overrides one switch. Values marked\n");
-	printf("*proposed* were never merged: no preset uses them.\n\n");
+	printf("*proposed* were never merged: no preset uses them. *Counterfactual* values were never\n");
+	printf("any kernel's behaviour; they exist to show why the real one is needed. *Unverified* marks a\n");
+	printf("commit or release not yet confirmed against the kernel tree.\n\n");
 	for (int s = 0; s < FL_SW__COUNT; s++) {
 		const struct fl_switch_desc *d = fl_switch_desc(s);
 

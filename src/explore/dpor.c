@@ -38,6 +38,7 @@
 
 struct node {
 	uint32_t enabled, backtrack, done;
+	uint32_t sleep;		/* source mode: threads whose step here is already covered */
 	uint16_t pre;		/* preemptions taken before this state */
 	uint8_t chosen;
 	uint16_t vc[FL_SIM_MAX_THREADS];
@@ -47,6 +48,7 @@ struct node {
 struct dpor {
 	const struct fl_explore_opts *opts;
 	bool por;
+	bool source;		/* unbounded: source sets + sleep sets (Abdulla et al., POPL 2014) */
 	int nthreads;
 	struct node *nodes;
 	uint8_t choice[FL_MAX_STEPS];
@@ -81,6 +83,19 @@ static int pick(const struct dpor *d, int n, uint32_t cand)
 	return -1;
 }
 
+/* sleep(n+1): threads asleep or done at n whose step is independent of the one taken. */
+static uint32_t next_sleep(const struct dpor *d, int n)
+{
+	const struct node *nd = &d->nodes[n];
+	uint32_t cand = (nd->sleep | nd->done) & ~(1u << nd->chosen);
+	uint32_t out = 0;
+
+	for (int q = 0; q < d->nthreads; q++)
+		if ((cand & (1u << q)) && !fl_fp_conflict(&nd->fp[q], &nd->fp[nd->chosen]))
+			out |= 1u << q;
+	return out;
+}
+
 static void new_node(struct dpor *d, int n, uint32_t en)
 {
 	struct node *nd = &d->nodes[n];
@@ -88,6 +103,7 @@ static void new_node(struct dpor *d, int n, uint32_t en)
 	nd->enabled = en;
 	nd->backtrack = d->por ? 0 : en;
 	nd->done = 0;
+	nd->sleep = (d->source && n) ? next_sleep(d, n - 1) : 0;
 	nd->pre = (uint16_t)(n ? d->nodes[n - 1].pre + preempt_cost(d, n - 1, d->choice[n - 1]) : 0);
 	for (int q = 0; q < d->nthreads; q++) {
 		const struct fl_footprint *src = &fl_sim.t[q].fp;
@@ -134,6 +150,61 @@ static void add_backtrack(struct dpor *d, int i, int p)
 	}
 }
 
+/* Does event a happen before event b (a < b)?  Vector clocks hold index + 1. */
+static bool hb(const struct dpor *d, int a, int b)
+{
+	int q = d->choice[a];
+
+	return d->nodes[b].vc[q] >= d->nodes[a].vc[q];
+}
+
+/*
+ * Source-set insertion for the race (i, j): v is the events after i that
+ * do not happen after it, then j.  Its initials are the threads whose
+ * first event in v has no happens-before predecessor in v; reversing the
+ * race needs one of them to run at i.  If none is in backtrack(i) yet,
+ * add one (the racing thread if it is an initial).
+ */
+static void add_source(struct dpor *d, int i, int j)
+{
+	uint32_t initials = 0, seen = 0;
+	struct node *nd = &d->nodes[i];
+	int p = d->choice[j], pick_t = -1;
+	int v[FL_MAX_STEPS + 1], nv = 0;
+
+	for (int k = i + 1; k < j; k++)
+		if (!hb(d, i, k))
+			v[nv++] = k;
+	v[nv++] = j;
+	for (int a = 0; a < nv; a++) {
+		int q = d->choice[v[a]];
+		bool first = true;
+
+		if (seen & (1u << q))
+			continue;
+		seen |= 1u << q;
+		for (int b = 0; b < a && first; b++)
+			if (hb(d, v[b], v[a]))
+				first = false;
+		if (first)
+			initials |= 1u << q;
+	}
+	if (initials & (nd->backtrack | nd->done))
+		return;
+	if (initials & (1u << p))
+		pick_t = p;
+	else
+		for (int q = 0; q < d->nthreads && pick_t < 0; q++)
+			if (initials & (1u << q))
+				pick_t = q;
+	if (pick_t < 0)
+		return;
+	if (nd->enabled & (1u << pick_t))
+		nd->backtrack |= 1u << pick_t;
+	else
+		nd->backtrack |= nd->enabled;	/* blocked at i: be conservative */
+}
+
 /* Race analysis for events from @from on (earlier ones were analysed before). */
 static void analyse(struct dpor *d, int from, int n)
 {
@@ -155,6 +226,8 @@ static void analyse(struct dpor *d, int from, int n)
 			memcpy(pred, d->nodes[last[p]].vc, sizeof(pred));
 		else
 			memset(pred, 0, sizeof(pred));
+		int races[FL_MAX_STEPS], nraces = 0;
+
 		memcpy(vc, pred, sizeof(vc));
 		/*
 		 * Every earlier dependent event i of another thread that is not
@@ -169,8 +242,12 @@ static void analyse(struct dpor *d, int from, int n)
 
 			if (q == p || !fl_fp_conflict(&ni->fp[q], ev))
 				continue;
-			if (ni->vc[q] > vc[q])
-				add_backtrack(d, i, p);
+			if (ni->vc[q] > vc[q]) {
+				if (d->source)
+					races[nraces++] = i;	/* after j's clock is known */
+				else
+					add_backtrack(d, i, p);
+			}
 			for (int k = 0; k < d->nthreads; k++)
 				if (ni->vc[k] > vc[k])
 					vc[k] = ni->vc[k];
@@ -178,6 +255,8 @@ static void analyse(struct dpor *d, int from, int n)
 		vc[p] = (uint16_t)(j + 1);
 		memcpy(nj->vc, vc, sizeof(vc));
 		last[p] = j;
+		for (int r = 0; r < nraces; r++)
+			add_source(d, races[r], j);
 	}
 }
 
@@ -186,7 +265,7 @@ static int next_branch(struct dpor *d, int n)
 {
 	for (int k = n - 1; k >= 0; k--) {
 		struct node *nd = &d->nodes[k];
-		uint32_t cand = nd->backtrack & ~nd->done;
+		uint32_t cand = nd->backtrack & ~nd->done & ~nd->sleep;
 		int t;
 
 		if (!cand)
@@ -216,6 +295,7 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	}
 	d->opts = opts;
 	d->por = por;
+	d->source = por && opts->preemptions < 0;
 	d->nthreads = fl_sim.nthreads;
 	res->complete = true;
 	for (;;) {
@@ -248,7 +328,7 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 					fl_model_bug(__func__, "re-execution diverged from the recorded prefix");
 			} else {
 				new_node(d, n, en);
-				t = pick(d, n, en);
+				t = pick(d, n, en & ~d->nodes[n].sleep);
 				if (t < 0) {
 					pruned = true;
 					break;

@@ -53,6 +53,7 @@ enum fl_obj_type {
 	FL_OT_SPEC,		/* the spec memory of one virtual page */
 	FL_OT_SDEPOCH,		/* "clear_refs returned" marker of an mm */
 	FL_OT_SHMEM,		/* a shmem object's page cache */
+	FL_OT_UFFD,		/* userfaultfd contexts: messages and waiters */
 };
 #define FL_OBJ(type, idx)	(((uint32_t)(type) << 20) | (uint32_t)(idx))
 #define FL_OBJ_TYPE(o)		((o) >> 20)

@@ -51,6 +51,11 @@ enum fl_lit_kind {
 	FL_OP_PAGEMAP,		/* rK = pagemap(A[+off]) */
 	FL_OP_PIN,		/* pin_user_pages(A[+off], rw|ro): FOLL_PIN [| FOLL_WRITE] */
 	FL_OP_UNPIN,		/* unpin_user_page(A[+off]) */
+	FL_OP_UFFD_REGISTER,	/* [rK =] uffd_register(A[+off] [, N], missing|wp...): value = FL_UFFD_* */
+	FL_OP_UFFD_WP,		/* [rK =] uffd_wp(A[+off] [, N], on|off): UFFDIO_WRITEPROTECT, value 1/0 */
+	FL_OP_UFFD_COPY,	/* [rK =] uffd_copy(A[+off], value): UFFDIO_COPY, value in the page's first word */
+	FL_OP_UFFD_ZEROPAGE,	/* [rK =] uffd_zeropage(A[+off]): UFFDIO_ZEROPAGE */
+	FL_OP_UFFD_WAIT,	/* [rK =] uffd_wait(): read one fault message (1), or none can come (0) */
 };
 
 /* Protection bits (mmap, mprotect). */
@@ -59,6 +64,10 @@ enum fl_lit_kind {
 /* Mapping flags (mmap). */
 #define FL_MAP_SHARED	1u	/* otherwise private */
 #define FL_MAP_ANON	2u
+
+/* uffd_register modes (op.value). */
+#define FL_UFFD_MISSING	1u
+#define FL_UFFD_WP	2u
 
 /* clear_refs types, as the value written to /proc/PID/clear_refs. */
 #define FL_CLEAR_REFS_SOFT_DIRTY 4

@@ -33,6 +33,7 @@ struct interp_state {
 
 static struct interp_state fl_is;
 static const struct fl_scenario *cur_sc;
+static bool uses_uffd;	/* the scenario registers a userfaultfd */
 
 static struct {
 	struct fl_hw hw;
@@ -133,6 +134,12 @@ static uint32_t vm_flags_of(const struct fl_lit_op *op)
 	return f;
 }
 
+/* An ioctl's result as a register: 0, or the positive errno (EEXIST = 17, ...). */
+static uint64_t errno_reg(int ret)
+{
+	return ret < 0 ? (uint64_t)-ret : 0;
+}
+
 static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 {
 	struct fl_user_access ua;
@@ -172,6 +179,22 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 	}
 	case FL_OP_UNPIN:
 		harness_put(t, op_vpn(op), true);
+		break;
+	case FL_OP_UFFD_REGISTER:
+		set_reg(slot, op->reg, errno_reg(fl_userfaultfd_register(t, op_vpn(op), op_npages(op),
+			(op->value & FL_UFFD_MISSING ? UFFDIO_REGISTER_MODE_MISSING : 0) |
+			(op->value & FL_UFFD_WP ? UFFDIO_REGISTER_MODE_WP : 0))));
+		break;
+	case FL_OP_UFFD_WP:
+		set_reg(slot, op->reg, errno_reg(fl_mwriteprotect_range(t, op_vpn(op), op_npages(op), op->value)));
+		break;
+	case FL_OP_UFFD_COPY:
+	case FL_OP_UFFD_ZEROPAGE:
+		set_reg(slot, op->reg, errno_reg(fl_mcopy_atomic(t, op_vpn(op), op->value,
+								 op->kind == FL_OP_UFFD_ZEROPAGE)));
+		break;
+	case FL_OP_UFFD_WAIT:
+		set_reg(slot, op->reg, (uint64_t)fl_uffd_read_msg(t));
 		break;
 	case FL_OP_CLEAR_REFS:
 		fl_clear_refs_write(t, op->clear_refs_type);
@@ -232,6 +255,9 @@ static void thread_body(int tid)
 			    "wait for the process to exist");
 	for (int i = 0; i < th->nops; i++)
 		run_op(&t, &th->ops[i], tid + 1);
+	/* A monitor waiting for messages learns that this thread will raise none any more. */
+	if (uses_uffd)
+		fl_sim_yield(fl_obj_uffd(), FL_ACC_W, "exit");
 }
 
 static void on_init_blocked(const char *what)
@@ -282,6 +308,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	fl_mm.mm[0].live = 1;
 	fl_spec_reset();
 	fl_chk.sd_tracked = scenario_uses(sc, FL_OP_CLEAR_REFS);
+	uses_uffd = scenario_uses(sc, FL_OP_UFFD_REGISTER);
 	memset(&fl_is, 0, sizeof(fl_is));
 	init_op = NULL;
 	if (setjmp(init_env)) {
@@ -312,9 +339,15 @@ static void reset(void *ctx)
 	fl_sim_begin();
 }
 
+/*
+ * Nothing can run.  If every blocked thread waits on user space (a
+ * userfault nobody resolves), the scenario is stuck; otherwise some thread
+ * waits on the kernel, and that is a deadlock.
+ */
 static void report_deadlock(void)
 {
 	char buf[FL_VIOL_MSG];
+	bool kernel = false;
 	int o = 0;
 
 	buf[0] = '\0';
@@ -323,9 +356,10 @@ static void report_deadlock(void)
 
 		if (t->state == FL_T_DONE)
 			continue;
+		kernel |= !t->user_wait;
 		o += snprintf(buf + o, sizeof(buf) - (size_t)o, "%sT%d waits in %s", o ? "; " : "", t->label, t->what);
 	}
-	fl_violate(FL_PROP_DEADLOCK, -1, "%s", buf);
+	fl_violate(kernel ? FL_PROP_DEADLOCK : FL_PROP_STUCK, -1, "%s", buf);
 }
 
 static void check_asserts(void)

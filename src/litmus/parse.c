@@ -579,7 +579,8 @@ static int parse_addr(struct parser *p, struct fl_lit_addr *a)
 enum op_dest { DEST_NONE, DEST_REG, DEST_REG_ALWAYS, DEST_REGION, DEST_PROC };
 
 /* What comes between an op's parentheses. */
-enum op_args { ARGS_NONE, ARGS_ADDR, ARGS_WRITE, ARGS_RANGE, ARGS_PROTECT, ARGS_PIN, ARGS_CLEAR_REFS };
+enum op_args { ARGS_NONE, ARGS_ADDR, ARGS_WRITE, ARGS_RANGE, ARGS_PROTECT, ARGS_PIN, ARGS_CLEAR_REFS,
+	       ARGS_UFFD_REGISTER, ARGS_UFFD_WP };
 
 /*
  * Every op by name.  The parser reads only this table, never a switch on
@@ -606,6 +607,11 @@ static const struct op_desc {
 	{ "evict", FL_OP_EVICT, DEST_NONE, ARGS_ADDR },
 	{ "clear_refs", FL_OP_CLEAR_REFS, DEST_NONE, ARGS_CLEAR_REFS },
 	{ "exit", FL_OP_EXIT, DEST_NONE, ARGS_NONE },
+	{ "uffd_register", FL_OP_UFFD_REGISTER, DEST_REG, ARGS_UFFD_REGISTER },
+	{ "uffd_wp", FL_OP_UFFD_WP, DEST_REG, ARGS_UFFD_WP },
+	{ "uffd_copy", FL_OP_UFFD_COPY, DEST_REG, ARGS_WRITE },
+	{ "uffd_zeropage", FL_OP_UFFD_ZEROPAGE, DEST_REG, ARGS_ADDR },
+	{ "uffd_wait", FL_OP_UFFD_WAIT, DEST_REG, ARGS_NONE },
 };
 
 static const struct op_desc *find_op(const struct tok *t)
@@ -706,6 +712,52 @@ static int parse_pin(struct parser *p, struct fl_lit_op *op)
 	return 0;
 }
 
+/* The words after an optional page count: uffd_register's modes, uffd_wp's on/off. */
+static int parse_range_then(struct parser *p, struct fl_lit_op *op)
+{
+	if (parse_addr(p, &op->addr) || want(p, TK_COMMA, NULL))
+		return -1;
+	if (peek(p)->kind == TK_INT && (parse_npages(p, op) || want(p, TK_COMMA, NULL)))
+		return -1;
+	return 0;
+}
+
+/* uffd_register(addr [, N], missing | wp | missing wp) */
+static int parse_uffd_register(struct parser *p, struct fl_lit_op *op)
+{
+	struct tok t;
+
+	if (parse_range_then(p, op))
+		return -1;
+	do {
+		t = take(p);
+		if (tok_is(&t, "missing") && !(op->value & FL_UFFD_MISSING))
+			op->value |= FL_UFFD_MISSING;
+		else if (tok_is(&t, "wp") && !(op->value & FL_UFFD_WP))
+			op->value |= FL_UFFD_WP;
+		else
+			return error_at(p, t.loc, "expected a uffd mode (missing, wp), got %s", tok_desc(p, &t));
+	} while (peek(p)->kind == TK_IDENT);
+	return 0;
+}
+
+/* uffd_wp(addr [, N], on | off) */
+static int parse_uffd_wp(struct parser *p, struct fl_lit_op *op)
+{
+	struct tok t;
+
+	if (parse_range_then(p, op))
+		return -1;
+	t = take(p);
+	if (tok_is(&t, "on"))
+		op->value = 1;
+	else if (tok_is(&t, "off"))
+		op->value = 0;
+	else
+		return error_at(p, t.loc, "expected on or off, got %s", tok_desc(p, &t));
+	return 0;
+}
+
 /* The arguments of a call, between the parentheses. */
 static int parse_args(struct parser *p, enum op_args args, struct fl_lit_op *op)
 {
@@ -730,6 +782,10 @@ static int parse_args(struct parser *p, enum op_args args, struct fl_lit_op *op)
 		return parse_pin(p, op);
 	case ARGS_CLEAR_REFS:
 		return parse_clear_refs(p, op);
+	case ARGS_UFFD_REGISTER:
+		return parse_uffd_register(p, op);
+	case ARGS_UFFD_WP:
+		return parse_uffd_wp(p, op);
 	}
 	return 0;
 }
@@ -882,8 +938,7 @@ static int parse_reg_op(struct parser *p, const struct tok *reg, struct fl_lit_o
 	t = take(p);
 	d = find_op(&t);
 	if (!d || (d->dest != DEST_REG && d->dest != DEST_REG_ALWAYS))
-		return error_at(p, t.loc, "only read, write, pagemap and pin_user_pages set a register, got %s",
-				tok_desc(p, &t));
+		return error_at(p, t.loc, "%s does not set a register", tok_desc(p, &t));
 	return parse_call(p, d, op);
 }
 

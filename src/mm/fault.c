@@ -52,8 +52,10 @@ static bool do_user_addr_fault(struct fl_task *t, int vpn, bool write)
 		fl_mmap_read_unlock(t, t->mm);
 		return false;
 	}
-	fault = fl_handle_mm_fault(t, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
-	fl_mmap_read_unlock(t, t->mm);
+	fault = fl_handle_mm_fault(t, vma, vpn, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY);
+	/* VM_FAULT_RETRY: handle_userfault already dropped mmap_lock; the instruction retries. */
+	if (!(fault & VM_FAULT_RETRY))
+		fl_mmap_read_unlock(t, t->mm);
 	return !(fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS | VM_FAULT_OOM));
 }
 
@@ -73,7 +75,7 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 	s.hw.tag = tag;
 	for (int tries = 0;; tries++) {
 		/* A fault that keeps recurring without progress is a model bug. */
-		FL_BUG_ON(tries > 32, "user access faults forever");
+		FL_BUG_ON(tries > 64, "user access faults forever");
 		if (fl_sim_in_thread()) {
 			uaccess_footprint(&fp, &s);
 			fl_sim_yield_fp(&fp, uaccess_footprint, &s, ua->write ? "store" : "load");

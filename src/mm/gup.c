@@ -19,6 +19,7 @@
 int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 {
 	struct fl_vma *vma;
+	unsigned ret;
 	int pfn = -1;
 
 	fl_mmap_read_lock(t, t->mm);
@@ -27,7 +28,7 @@ int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 		goto out;
 	fl_sim_yield(fl_obj_mmflags(t->mm), FL_ACC_W, "mm_set_has_pinned_flag");
 	fl_mm.mm[t->mm].has_pinned = 1;
-	for (int tries = 0; tries < 8; tries++) {
+	for (int tries = 0; tries < 64; tries++) {
 		pte_t pte;
 
 		fl_pte_lock(t, t->mm, vpn);		/* follow_page_pte */
@@ -42,7 +43,16 @@ int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 		}
 		fl_pte_unlock(t, t->mm, vpn);
 		FL_TRACE_AS("faultin_page", "%s: %s", fl_va(vpn), pte_none(pte) ? "not present" : "needs a write fault");
-		if (fl_handle_mm_fault(t, vma, vpn, write ? FAULT_FLAG_WRITE : 0) & (VM_FAULT_OOM | VM_FAULT_SIGBUS))
+		ret = fl_handle_mm_fault(t, vma, vpn, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY);
+		if (ret & VM_FAULT_RETRY) {
+			/* A userfault dropped mmap_lock: take it again and look the VMA up afresh. */
+			fl_mmap_read_lock(t, t->mm);
+			vma = fl_find_vma(t->mm, vpn);
+			if (!vma)
+				break;
+			continue;
+		}
+		if (ret & (VM_FAULT_OOM | VM_FAULT_SIGBUS))
 			break;
 	}
 out:

@@ -50,6 +50,10 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 			FL_TRACE("pte populated meanwhile: back off");
 			goto unlock;
 		}
+		if (fl_userfaultfd_missing(vma)) {
+			fl_pte_unlock(t, vmf->mm, vmf->vpn);
+			return fl_handle_userfault(vmf, false);
+		}
 		fl_set_pte_at(vmf->mm, vmf->vpn, entry);
 		FL_TRACE("map zero page R/O at %s", fl_va(vmf->vpn));
 		goto unlock;
@@ -68,6 +72,12 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 		fl_pte_unlock(t, vmf->mm, vmf->vpn);
 		fl_put_page(pfn);
 		return 0;
+	}
+	/* Deliver the page fault to userland, checked inside the PTL. */
+	if (fl_userfaultfd_missing(vma)) {
+		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		fl_put_page(pfn);
+		return fl_handle_userfault(vmf, false);
 	}
 	fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
@@ -151,6 +161,14 @@ static unsigned wp_page_copy(struct vm_fault *vmf)
 		if (old >= 0)
 			fl_put_page(old);
 		return VM_FAULT_OOM;
+	}
+	if (FL_POL(WP_DEFERRED_FLUSH) == FL_WPF_VMA_COUNTER) {
+		/* F5 (proposed): a write-protect of this VMA has not flushed yet. */
+		fl_sim_yield(fl_obj_vma(vmf->mm), FL_ACC_R, "wrprotect_tlb_flush_pending");
+		if (vmf->vma->wrprotect_pending > 0) {
+			FL_TRACE("wrprotect flush pending on the VMA: flush before copying");
+			fl_flush_tlb_page(t, vmf->mm, vmf->vpn);
+		}
 	}
 	if (old < 0)
 		fl_clear_user_highpage(new_pfn);
@@ -266,11 +284,60 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
  * Enter: mmap_lock read-held, PTL held, vmf->orig_pte read under it.
  * Return: mmap_lock still held, PTL released.
  */
+static bool no_flush_pending(const void *arg)
+{
+	return fl_mm.mm[*(const int *)arg].tlb_flush_pending == 0;
+}
+
+/*
+ * What a write fault does about a write-protect whose TLB flush is still
+ * pending (wp_deferred_flush).  Enter and return: PTL held, unless it
+ * returns true: then the PTL was dropped and the fault must be retried.
+ */
+static bool wp_deferred_flush(struct vm_fault *vmf)
+{
+	struct fl_task *t = vmf->task;
+
+	switch (FL_POL(WP_DEFERRED_FLUSH)) {
+	case FL_WPF_FLUSH_PAGE:
+	case FL_WPF_LOCAL_FLUSH:
+		/* 6ce64428d620: userfaultfd write-protect can defer flushes. */
+		if (!fl_userfaultfd_wp(vmf->vma) || !fl_mm_tlb_flush_pending(vmf->mm))
+			return false;
+		if (FL_POL(WP_DEFERRED_FLUSH) == FL_WPF_FLUSH_PAGE) {
+			fl_flush_tlb_page(t, vmf->mm, vmf->vpn);
+		} else {
+			fl_sim_yield(fl_obj_tlb(t->cpu), FL_ACC_W, "flush_tlb_page (local only)");
+			fl_tlb_flush_page_local(t->cpu, vmf->mm, vmf->vpn);
+			FL_TRACE("flush pending: flush %s on cpu%d only", fl_va(vmf->vpn), t->cpu);
+		}
+		return false;
+	case FL_WPF_WAIT:
+		/* F4 (proposed): never copy under a pending flush; the flusher needs the PTL. */
+		if (!fl_mm_tlb_flush_pending(vmf->mm))
+			return false;
+		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		FL_TRACE("flush pending: wait for it, then retry the fault");
+		fl_sim_wait(fl_obj_mmflags(vmf->mm), FL_ACC_R, no_flush_pending, &vmf->mm, true,
+			    "wait for the pending TLB flush");
+		return true;
+	default:
+		return false;
+	}
+}
+
 static unsigned do_wp_page(struct vm_fault *vmf)
 {
 	struct fl_task *t = vmf->task;
 	struct fl_vma *vma = vmf->vma;
 	bool relock_failed;
+
+	if (fl_userfaultfd_wp(vma) && pte_uffd_wp(vmf->orig_pte)) {
+		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		return fl_handle_userfault(vmf, true);
+	}
+	if (wp_deferred_flush(vmf))
+		return 0;
 
 	vmf->page = fl_vm_normal_page(vma, vmf->orig_pte);
 	if (vmf->page < 0) {
@@ -402,7 +469,7 @@ static void copy_present_pte(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 	if (src->vm_flags & VM_SHARED)
 		pte = pte_mkclean(pte);
 	pte &= ~(pte_t)_PAGE_ACCESSED;	/* pte_mkold */
-	pte &= ~(pte_t)_PAGE_UFFD_WP;	/* no VM_UFFD_WP in the child without EVENT_FORK */
+	pte &= ~(pte_t)_PAGE_UFFD_WP;	/* the child VMA has no VM_UFFD_WP without EVENT_FORK */
 	fl_set_pte_at(dst_mm, vpn, pte);
 }
 

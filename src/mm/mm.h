@@ -50,6 +50,8 @@ struct fl_page {
 #define VM_WRITE	(1u << 1)
 #define VM_SHARED	(1u << 3)
 #define VM_MAYWRITE	(1u << 5)
+#define VM_UFFD_MISSING	(1u << 9)
+#define VM_UFFD_WP	(1u << 12)
 #define VM_SOFTDIRTY	(1u << 27)
 
 struct fl_vma {
@@ -61,6 +63,7 @@ struct fl_vma {
 	uint16_t pgoff;		/* page offset of start inside the shmem object */
 	uint8_t anon_vma;	/* anon_vma_prepare() done: fork copies its PTEs */
 	uint8_t detached;	/* munmap: off the VMA list, PTEs not yet zapped and flushed */
+	int8_t wrprotect_pending;	/* F5 (proposed): write-protects with a flush still to come */
 };
 
 /* On the mm's VMA list (find_vma sees it).  A detached VMA still backs its old PTEs. */
@@ -87,6 +90,16 @@ struct fl_mm {
 	struct fl_vma vma[FL_MAX_VMAS];
 };
 
+/* A thread sleeping in handle_userfault, and the message it queued. */
+struct fl_uffd_waiter {
+	uint8_t used;
+	uint8_t woken;		/* wake_userfault() reached it */
+	uint8_t msg_pending;	/* not yet read by a monitor */
+	uint8_t wp;		/* UFFD_PAGEFAULT_FLAG_WP, else a missing fault */
+	int8_t mm;
+	int16_t vpn;
+};
+
 struct fl_shmem {
 	uint8_t used;
 	int8_t page[FL_SHMEM_PAGES];	/* pfn + 1 in the page cache, 0 if none */
@@ -98,6 +111,7 @@ struct fl_mm_state {
 	int nfree;
 	struct fl_mm mm[FL_MAX_MM];
 	struct fl_shmem shmem[FL_MAX_SHMEM];
+	struct fl_uffd_waiter uffd_waiter[FL_SIM_MAX_THREADS];	/* indexed by tid */
 };
 
 extern struct fl_mm_state fl_mm;
@@ -111,6 +125,7 @@ struct fl_task {
 
 /* Fault flags (subset of FAULT_FLAG_*) and results (VM_FAULT_*). */
 #define FAULT_FLAG_WRITE	(1u << 0)
+#define FAULT_FLAG_ALLOW_RETRY	(1u << 2)
 #define FAULT_FLAG_TRIED	(1u << 5)
 #define VM_FAULT_OOM		(1u << 0)
 #define VM_FAULT_SIGBUS		(1u << 1)
@@ -155,6 +170,7 @@ void fl_unlock_page(struct fl_task *t, int pfn);
 /* --- pgtable.c: PTE accessors that announce their access --------------- */
 pte_t fl_ptep_get(int mm, int vpn);
 void fl_set_pte_at(int mm, int vpn, pte_t pte);
+void fl_set_pte_at_with(int mm, int vpn, pte_t pte, uint32_t extra_obj);
 pte_t fl_ptep_get_and_clear(int mm, int vpn);
 void fl_ptep_set_wrprotect(int mm, int vpn);
 /* ptep_modify_prot_start/commit: get-and-clear, then set (two steps). */
@@ -177,6 +193,7 @@ void fl_page_set_flags(int pfn, unsigned set, unsigned clear);
 unsigned fl_page_flags(int pfn);
 void fl_clear_user_highpage(int pfn);		/* zero the frame */
 void fl_copy_user_highpage(int dst, int src);	/* cow_user_page */
+void fl_uffd_fill_page(int pfn, uint32_t tag, uint64_t value);	/* UFFDIO_COPY's copy_from_user */
 void fl_page_alloc_init(void);
 int fl_pages_in_use(void);
 
@@ -219,7 +236,12 @@ void fl_mm_init(int mm);
 
 /* --- mprotect.c ------------------------------------------------------------ */
 int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t prot);
-long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot);
+#define MM_CP_UFFD_WP		(1u << 2)
+#define MM_CP_UFFD_WP_RESOLVE	(1u << 3)
+long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot,
+			  unsigned cp_flags);
+uint32_t fl_vm_get_page_prot(uint32_t vm_flags);
+void fl_vma_wrprotect_pending(struct fl_task *t, struct fl_vma *vma, int delta);
 
 /* --- fork.c ---------------------------------------------------------------- */
 int fl_dup_mm(struct fl_task *t, int child_mm);
@@ -227,6 +249,18 @@ int fl_dup_mm(struct fl_task *t, int child_mm);
 /* --- task_mmu.c ------------------------------------------------------------ */
 int fl_clear_refs_write(struct fl_task *t, int type);
 uint64_t fl_pagemap_read(struct fl_task *t, int mm, int vpn);
+
+/* --- userfaultfd.c --------------------------------------------------------- */
+#define UFFDIO_REGISTER_MODE_MISSING	1u
+#define UFFDIO_REGISTER_MODE_WP		2u
+static inline uint32_t fl_obj_uffd(void) { return FL_OBJ(FL_OT_UFFD, 0); }
+int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mode);
+int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable);
+int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage);
+unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp);
+int fl_uffd_read_msg(struct fl_task *t);	/* 1: a message was read; 0: nothing can come any more */
+static inline bool fl_userfaultfd_wp(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_WP; }
+static inline bool fl_userfaultfd_missing(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_MISSING; }
 
 /* --- shmem.c ----------------------------------------------------------------- */
 int fl_shmem_create(void);

@@ -25,17 +25,22 @@ void fl_mm_init(int mm)
  * unless the VMA wants write notification, which soft-dirty tracking does
  * once clear_refs has cleared VM_SOFTDIRTY (vma_wants_writenotify).
  */
+uint32_t fl_vm_get_page_prot(uint32_t vm_flags)
+{
+	if (!(vm_flags & (VM_READ | VM_WRITE)))
+		return _PAGE_PROTNONE;
+	if ((vm_flags & VM_SHARED) && (vm_flags & VM_WRITE))
+		return _PAGE_PRESENT | _PAGE_RW;
+	return _PAGE_PRESENT;	/* private: PAGE_COPY, writes are granted by the fault */
+}
+
 void fl_vma_set_page_prot(struct fl_vma *vma)
 {
-	uint32_t prot;
+	uint32_t prot = fl_vm_get_page_prot(vma->vm_flags);
 
-	if (!(vma->vm_flags & (VM_READ | VM_WRITE)))
-		prot = _PAGE_PROTNONE;
-	else if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE) &&
-		 (vma->vm_flags & VM_SOFTDIRTY))
-		prot = _PAGE_PRESENT | _PAGE_RW;
-	else
-		prot = _PAGE_PRESENT;
+	/* vma_wants_writenotify: soft-dirty tracking of a shared writable mapping. */
+	if ((vma->vm_flags & VM_SHARED) && !(vma->vm_flags & VM_SOFTDIRTY))
+		prot &= ~(uint32_t)_PAGE_RW;
 	vma->vm_page_prot = prot;
 }
 

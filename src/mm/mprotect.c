@@ -29,27 +29,51 @@ static pte_t pte_modify(pte_t pte, uint32_t newprot)
 	return (pte & ~chg) | newprot;
 }
 
-static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot)
+/*
+ * change_pte_range.  MM_CP_UFFD_WP write-protects and sets _PAGE_UFFD_WP;
+ * MM_CP_UFFD_WP_RESOLVE clears the bit and leaves the write bit to the
+ * fault handler - so a PTE that was writable comes back read-only, which
+ * is race R1 when its flush is still pending (preserve_write is only for
+ * NUMA hinting, unless the F1 proposal is switched on).
+ */
+static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot,
+			     unsigned cp_flags)
 {
 	int mm = t->mm;
 	bool dirty_accountable = vma_wants_writenotify(vma);
+	bool uffd_wp = cp_flags & MM_CP_UFFD_WP;
+	bool uffd_wp_resolve = cp_flags & MM_CP_UFFD_WP_RESOLVE;
 	long pages = 0;
 
 	for (int vpn = start; vpn < end; vpn++) {
 		pte_t oldpte, ptent;
+		bool preserve_write;
 
 		fl_pte_lock(t, mm, vpn);
 		oldpte = fl_ptep_get(mm, vpn);
-		if (pte_present(oldpte)) {
+		if (pte_present(oldpte) && FL_POL(UFFD_WP_SKIP_UNCHANGED) &&
+		    ((uffd_wp && pte_uffd_wp(oldpte)) || (uffd_wp_resolve && !pte_uffd_wp(oldpte)))) {
+			FL_TRACE("%s: uffd-wp unchanged, skipped (F3)", fl_va(vpn));
+		} else if (pte_present(oldpte)) {
+			preserve_write = uffd_wp_resolve && pte_write(oldpte) &&
+					 FL_POL(UFFD_WP_LOCK) == FL_UFFD_WP_LOCK_WRITE;
 			oldpte = fl_ptep_modify_prot_start(mm, vpn);
 			ptent = pte_modify(oldpte, newprot);
+			if (preserve_write)
+				ptent = pte_mkwrite(ptent);
+			if (uffd_wp)
+				ptent = pte_wrprotect(ptent) | _PAGE_UFFD_WP;
+			else if (uffd_wp_resolve)
+				ptent &= ~(pte_t)_PAGE_UFFD_WP;
 			/* Avoid taking write faults for known dirty pages. */
 			if (dirty_accountable && pte_dirty(ptent) &&
 			    (pte_soft_dirty(ptent) || !(vma->vm_flags & VM_SOFTDIRTY)))
 				ptent = pte_mkwrite(ptent);
 			fl_ptep_modify_prot_commit(mm, vpn, ptent);
-			FL_TRACE("%s: pte %s -> %s", fl_va(vpn), pte_write(oldpte) ? "W" : "R",
-				 (ptent & _PAGE_PROTNONE) ? "none" : pte_write(ptent) ? "W" : "R");
+			FL_TRACE("%s: pte %s%s -> %s%s", fl_va(vpn), pte_write(oldpte) ? "W" : "R",
+				 pte_uffd_wp(oldpte) ? " uffd-wp" : "",
+				 (ptent & _PAGE_PROTNONE) ? "none" : pte_write(ptent) ? "W" : "R",
+				 pte_uffd_wp(ptent) ? " uffd-wp" : "");
 			pages++;
 		}
 		fl_pte_unlock(t, mm, vpn);
@@ -57,15 +81,32 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 	return pages;
 }
 
-long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot)
+/* F5 (proposed): count write-protects of a VMA whose flush is still to come. */
+void fl_vma_wrprotect_pending(struct fl_task *t, struct fl_vma *vma, int delta)
 {
+	(void)t;
+	if (FL_POL(WP_DEFERRED_FLUSH) != FL_WPF_VMA_COUNTER)
+		return;
+	fl_sim_yield(fl_obj_vma(t->mm), FL_ACC_W, "wrprotect_tlb_flush_pending");
+	vma->wrprotect_pending = (int8_t)(vma->wrprotect_pending + delta);
+}
+
+long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot,
+			  unsigned cp_flags)
+{
+	/* F5 counts every uffd-wp change (MM_CP_UFFD_WP_ALL in Andrea's patch): unprotect can demote too. */
+	bool wrprotect = cp_flags & (MM_CP_UFFD_WP | MM_CP_UFFD_WP_RESOLVE);
 	long pages;
 
 	fl_inc_tlb_flush_pending(t->mm);
-	pages = change_pte_range(t, vma, start, end, newprot);
+	if (wrprotect)
+		fl_vma_wrprotect_pending(t, vma, 1);
+	pages = change_pte_range(t, vma, start, end, newprot, cp_flags);
 	/* Only flush the TLB if we actually modified any entries. */
 	if (pages)
 		fl_flush_tlb_range(t, t->mm, start, end);
+	if (wrprotect)
+		fl_vma_wrprotect_pending(t, vma, -1);
 	fl_dec_tlb_flush_pending(t->mm);
 	return pages;
 }
@@ -103,7 +144,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 		fl_vma_set_page_prot(v);
 		FL_TRACE("P%d vma [%d, %d) now %s", mm, v->start, v->end,
 			 (vm_prot & VM_WRITE) ? "rw" : (vm_prot & VM_READ) ? "r" : "none");
-		fl_change_protection(t, v, v->start, v->end, v->vm_page_prot);
+		fl_change_protection(t, v, v->start, v->end, v->vm_page_prot, 0);
 	}
 	fl_mmap_write_unlock(t, mm);
 	return 0;

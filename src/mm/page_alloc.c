@@ -186,6 +186,17 @@ void fl_clear_user_highpage(int pfn)
 	FL_TRACE("zero pfn %d", pfn);
 }
 
+void fl_uffd_fill_page(int pfn, uint32_t tag, uint64_t value)
+{
+	struct fl_frame *f = &fl_hw.frame[pfn];
+
+	fl_sim_yield(fl_obj_frame(pfn), FL_ACC_W, "copy_from_user");
+	memset(f->w, 0, sizeof(f->w));
+	memset(f->tag, 0, sizeof(f->tag));
+	f->w[0] = value;
+	f->tag[0] = tag;
+}
+
 /*
  * cow_user_page: one step reads the whole source page, a second writes
  * the copy.  A store through a stale TLB entry can land between them or

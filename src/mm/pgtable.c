@@ -46,6 +46,17 @@ void fl_set_pte_at(int mm, int vpn, pte_t pte)
 	set_pte(mm, vpn, pte);
 }
 
+/* set_pte_at in a step that also makes something else visible (UFFDIO_COPY's data). */
+void fl_set_pte_at_with(int mm, int vpn, pte_t pte, uint32_t extra_obj)
+{
+	struct fl_footprint fp = { 0 };
+
+	fl_fp_add(&fp, FL_OBJ_PTE(mm, vpn), FL_ACC_W);
+	fl_fp_add(&fp, extra_obj, FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, "set_pte_at");
+	set_pte(mm, vpn, pte);
+}
+
 pte_t fl_ptep_get_and_clear(int mm, int vpn)
 {
 	pte_t old;

@@ -87,6 +87,13 @@ static bool any_vma_softdirty(int mm)
 	return false;
 }
 
+static void vmas_wrprotect_pending(struct fl_task *t, int mm, int delta)
+{
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
+			fl_vma_wrprotect_pending(t, &fl_mm.mm[mm].vma[i], delta);
+}
+
 int fl_clear_refs_write(struct fl_task *t, int type)
 {
 	int mm = t->mm;
@@ -113,6 +120,7 @@ int fl_clear_refs_write(struct fl_task *t, int type)
 		clear_vma_softdirty(mm);
 		fl_mmap_write_downgrade(t, mm);
 	}
+	vmas_wrprotect_pending(t, mm, 1);
 	clear_refs_walk(t, mm);
 	if (flush == FL_CLEAR_REFS_FLUSH_MM) {
 		fl_flush_tlb_mm(t, mm);
@@ -130,6 +138,7 @@ int fl_clear_refs_write(struct fl_task *t, int type)
 		}
 		fl_tlb_finish_mmu(t, &tlb);
 	}
+	vmas_wrprotect_pending(t, mm, -1);
 	/* clear_refs returns with the unlock: stores after this must be reported. */
 	if (write_locked)
 		fl_mmap_write_unlock(t, mm);

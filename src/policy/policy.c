@@ -20,11 +20,11 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.doc = "when a write fault on a write-protected anon PTE may reuse the page instead of copying it",
 		.nvalues = 3,
 		.values = {
-			{ "mapcount", "", "", false, false,
+			{ "mapcount", "", "", false, false, false,
 			  "reuse_swap_page() under the page lock: reuse iff mapcount + swapcount == 1; extra references (GUP, LRU batch) do not force a copy" },
-			{ "page_count", "09854ba94c6a", "v5.9", false, false,
+			{ "page_count", "09854ba94c6a", "v5.9", false, false, false,
 			  "\"mm: do_wp_page() simplification\": reuse iff page_count == 1 (trylock_page, mapcount == 1); any extra reference forces a copy" },
-			{ "anon_exclusive", "6c287605fd56", "v5.19", false, false,
+			{ "anon_exclusive", "6c287605fd56", "v5.19", false, false, false,
 			  "PageAnonExclusive set: reuse at once; otherwise the refcount rule, and a reuse marks the page exclusive; fork clears the flag" },
 		},
 	},
@@ -34,9 +34,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.doc = "mmap_lock mode while clear_refs(soft_dirty) walks the page tables",
 		.nvalues = 2,
 		.values = {
-			{ "downgrade", "", "", false, false,
+			{ "downgrade", "", "", false, false, false,
 			  "read lock; if a VMA has VM_SOFTDIRTY: drop it, take the write lock to clear VM_SOFTDIRTY, mmap_write_downgrade, walk under the read lock (faults run concurrently)" },
-			{ "write", "29a951dfb3c3", "v5.11", false, false,
+			{ "write", "29a951dfb3c3", "v5.11", false, false, false,
 			  "\"mm: fix clear_refs_write locking\": the mmap write lock is held for the whole walk (faults wait)" },
 		},
 	},
@@ -46,12 +46,65 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.doc = "how clear_refs(soft_dirty) flushes the TLB after write-protecting PTEs",
 		.nvalues = 3,
 		.values = {
-			{ "gather", "", "", false, false,
+			{ "gather", "", "", false, false, false,
 			  "tlb_gather_mmu(mm, 0, -1) is a fullmm gather, and tlb_finish_mmu flushes the whole mm" },
-			{ "elided", "0758cd830494", "v5.6", false, false,
+			{ "elided", "0758cd830494", "v5.6", false, false, false,
 			  "\"asm-generic/tlb: avoid potential double flush\": tlb_finish_mmu flushes only what was batched; clear_refs batches nothing, so no flush and writable TLB entries survive (unless another flush is pending: mm_tlb_flush_nested).  Merged for v5.6-rc1 (queued in -mm on 5.5-rc7; seed 000 agrees; kernel-history.md's v5.5 is wrong); also in 4.19.165 stable" },
-			{ "flush_mm", "912efa17e512", "v5.12", false, false,
+			{ "flush_mm", "912efa17e512", "v5.12", false, false, false,
 			  "\"mm: proc: Invalidate TLB after clearing soft-dirty page state\": inc_tlb_flush_pending, walk, flush_tlb_mm, dec_tlb_flush_pending" },
+		},
+	},
+	[FL_SW_UFFD_WP] = {
+		.name = "uffd_wp",
+		.where = "userfaultfd_register, do_wp_page",
+		.doc = "whether UFFDIO_REGISTER accepts write-protect mode on anonymous memory",
+		.nvalues = 2,
+		.values = {
+			{ "none", "", "", false, false, false,
+			  "no uffd-wp: registering a range in wp mode fails with EINVAL" },
+			{ "anon", "292924b26024", "v5.7", false, false, false,
+			  "\"userfaultfd: wp: apply _PAGE_UFFD_WP bit\": UFFDIO_WRITEPROTECT sets/clears _PAGE_UFFD_WP through change_protection (MM_CP_UFFD_WP / _RESOLVE); a write fault on a uffd-wp PTE raises a userfault" },
+		},
+	},
+	[FL_SW_UFFD_WP_LOCK] = {
+		.name = "uffd_wp_lock",
+		.where = "mwriteprotect_range, change_pte_range",
+		.doc = "how UFFDIO_WRITEPROTECT locks, and whether unprotect keeps a writable PTE writable (seed 000 F1)",
+		.nvalues = 2,
+		.values = {
+			{ "read", "", "", false, false, false,
+			  "mmap_read_lock: faults run during the walk; unprotect (MM_CP_UFFD_WP_RESOLVE) rewrites every PTE with vm_page_prot, dropping the write bit (preserve_write is only for prot_numa): race R1" },
+			{ "write_preserve", "", "", true, false, false,
+			  "Nadav Amit's patch 1/2 (Dec 2020): mmap_write_lock for the whole change, and preserve_write also for uffd_wp_resolve" },
+		},
+	},
+	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = {
+		.name = "uffd_wp_skip_unchanged",
+		.where = "change_pte_range",
+		.doc = "skip PTEs whose uffd-wp state does not change (seed 000 F3, Peter Xu / Andrea Arcangeli)",
+		.nvalues = 2,
+		.values = {
+			{ "off", "", "", false, false, false, "every present PTE in the range is rewritten" },
+			{ "on", "", "", true, false, false,
+			  "protect skips PTEs already uffd-wp, unprotect skips PTEs without the bit: no W->RO demotion on unprotect (not a safety fix on its own)" },
+		},
+	},
+	[FL_SW_WP_DEFERRED_FLUSH] = {
+		.name = "wp_deferred_flush",
+		.where = "do_wp_page, wp_page_copy",
+		.doc = "what a write fault does about a write-protect whose TLB flush is still pending (seed 000 races R1-R3)",
+		.nvalues = 5,
+		.values = {
+			{ "none", "", "", false, false, false,
+			  "nothing: the copy can race with a store through a stale writable TLB entry on another CPU" },
+			{ "flush_page", "6ce64428d620", "v5.12", false, false, false,
+			  "\"mm/userfaultfd: fix memory corruption due to writeprotect\": in do_wp_page, after the uffd-wp check and under the PTL, if userfaultfd_wp(vma) && mm_tlb_flush_pending(mm): flush_tlb_page()" },
+			{ "local_flush", "", "", false, false, true,
+			  "the same flush, but of the faulting CPU's TLB only: not enough, the stale entry is on another CPU (seed 000 invariant 9)" },
+			{ "wait", "", "", true, false, false,
+			  "Peter Zijlstra (F4): if mm_tlb_flush_pending, drop the PTL, wait until the pending flush is done, and retry the fault (any VMA)" },
+			{ "vma_counter", "", "", true, false, false,
+			  "Andrea Arcangeli / Yu Zhao (F5): write-protect paths count a per-VMA wrprotect_tlb_flush_pending; wp_page_copy flushes the page before cow_user_page when it is non-zero" },
 		},
 	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
@@ -60,15 +113,14 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.doc = "whether clear_refs leaves writable COW PTEs of maybe-pinned pages alone",
 		.nvalues = 2,
 		.values = {
-			{ "off", "", "", false, false,
+			{ "off", "", "", false, false, false,
 			  "every present PTE is write-protected and cleaned" },
-			{ "on", "9348b73c2e1b", "v5.11", false, false,
+			{ "on", "9348b73c2e1b", "v5.11", false, false, false,
 			  "\"mm: don't play games with pinned pages in clear_page_refs\": skip writable PTEs in COW mappings when mm->has_pinned and page_maybe_dma_pinned()" },
 		},
 	},
 };
 
-#define P(cow, lock, flush, skip) { .v = { cow, lock, flush, skip } }
 #define MC FL_COW_REUSE_MAPCOUNT
 #define PC FL_COW_REUSE_PAGE_COUNT
 #define AE FL_COW_REUSE_ANON_EXCLUSIVE
@@ -77,16 +129,26 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 #define GA FL_CLEAR_REFS_FLUSH_GATHER
 #define EL FL_CLEAR_REFS_FLUSH_ELIDED
 #define FM FL_CLEAR_REFS_FLUSH_MM
+/* One value per switch, in enum fl_switch order. */
+#define P(cow, crlock, crflush, crskip, uwp, wpflush) { .v = {			\
+	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = crlock,		\
+	[FL_SW_CLEAR_REFS_FLUSH] = crflush, [FL_SW_CLEAR_REFS_SKIP_PINNED] = crskip,	\
+	[FL_SW_UFFD_WP] = uwp, [FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ,	\
+	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush } }
 
 static const struct fl_preset presets[] = {
-	{ "v5.4", "before every change modelled here", P(MC, DG, GA, 0) },
-	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", P(MC, DG, GA, 0) },
-	{ "v5.8", "the clear_refs flush is elided (0758cd830494)", P(MC, DG, EL, 0) },
-	{ "v5.9", "page_count COW reuse (09854ba94c6a)", P(PC, DG, EL, 0) },
-	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0) },
-	{ "v5.11", "clear_refs under the write lock, skips pinned pages; flush still elided", P(PC, WR, EL, 1) },
-	{ "v5.12", "clear_refs flushes with flush_tlb_mm (912efa17e512)", P(PC, WR, FM, 1) },
-	{ "latest", "PageAnonExclusive COW reuse (v5.19) and every later fix", P(AE, WR, FM, 1) },
+	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE) },
+	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", P(MC, DG, GA, 0, 0, FL_WPF_NONE) },
+	{ "v5.8", "the clear_refs flush is elided (0758cd830494); uffd-wp for anon (v5.7)",
+	  P(MC, DG, EL, 0, 1, FL_WPF_NONE) },
+	{ "v5.9", "page_count COW reuse (09854ba94c6a)", P(PC, DG, EL, 0, 1, FL_WPF_NONE) },
+	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0, 1, FL_WPF_NONE) },
+	{ "v5.11", "clear_refs under the write lock, skips pinned pages; flush still elided",
+	  P(PC, WR, EL, 1, 1, FL_WPF_NONE) },
+	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)",
+	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE) },
+	{ "latest", "PageAnonExclusive COW reuse (v5.19) and every later fix",
+	  P(AE, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE) },
 };
 
 #undef P

@@ -25,6 +25,10 @@ enum fl_switch {
 	FL_SW_CLEAR_REFS_LOCK,		/* clear_refs_write: mmap_lock mode for the walk */
 	FL_SW_CLEAR_REFS_FLUSH,		/* clear_refs_write: how the TLB is flushed */
 	FL_SW_CLEAR_REFS_SKIP_PINNED,	/* clear_soft_dirty: skip maybe-pinned pages */
+	FL_SW_UFFD_WP,			/* userfaultfd write-protect mode exists */
+	FL_SW_UFFD_WP_LOCK,		/* mwriteprotect_range: mmap_lock mode (F1) */
+	FL_SW_UFFD_WP_SKIP_UNCHANGED,	/* change_pte_range: skip PTEs whose uffd-wp bit stays (F3) */
+	FL_SW_WP_DEFERRED_FLUSH,	/* do_wp_page/wp_page_copy vs a deferred write-protect flush */
 	FL_SW__COUNT
 };
 
@@ -46,8 +50,24 @@ enum {
 	FL_CLEAR_REFS_FLUSH_MM,		/* 912efa17e512: explicit flush_tlb_mm */
 };
 /* Values of FL_SW_CLEAR_REFS_SKIP_PINNED: 0 = off, 1 = on (9348b73c2e1b). */
+/* Values of FL_SW_UFFD_WP: 0 = none, 1 = anon (292924b26024). */
+/* Values of FL_SW_UFFD_WP_LOCK. */
+enum {
+	FL_UFFD_WP_LOCK_READ,		/* mmap_read_lock, resolve drops the write bit */
+	FL_UFFD_WP_LOCK_WRITE,		/* F1 (proposed): write lock, resolve keeps it */
+};
+/* Values of FL_SW_UFFD_WP_SKIP_UNCHANGED: 0 = off, 1 = on (F3, proposed). */
+/* Values of FL_SW_WP_DEFERRED_FLUSH. */
+enum {
+	FL_WPF_NONE,			/* copy regardless of a pending flush */
+	FL_WPF_FLUSH_PAGE,		/* 6ce64428d620: uffd-wp VMA + pending -> flush_tlb_page */
+	FL_WPF_LOCAL_FLUSH,		/* the same flush on the faulting CPU only (invariant 9) */
+	FL_WPF_WAIT,			/* F4 (proposed): drop the PTL, wait for the flush, retry */
+	FL_WPF_VMA_COUNTER,		/* F5 (proposed): per-VMA counter, flush before the copy */
+};
 
 #define FL_MAX_SWITCH_VALUES 6
+/* A switch value that no kernel ever had, kept to show why the real one is needed. */
 
 struct fl_policy {
 	uint8_t v[FL_SW__COUNT];
@@ -65,6 +85,7 @@ struct fl_switch_value {
 	const char *release;	/* first mainline release ("v5.9"), "" if none */
 	bool proposed;		/* never merged: only a switch, no preset uses it */
 	bool unverified;	/* commit or release not confirmed from the source */
+	bool counterfactual;	/* never a kernel: shows why the real behaviour is needed */
 	const char *doc;	/* what the kernel does with this value */
 };
 

@@ -73,6 +73,24 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 	case FL_OP_UNPIN:
 		snprintf(buf, (size_t)len, "unpin_user_page(%s)", addr);
 		break;
+	case FL_OP_UFFD_REGISTER:
+		snprintf(buf, (size_t)len, "%suffd_register(%s, %s%s%s)", reg, addr,
+			 (op->value & FL_UFFD_MISSING) ? "missing" : "",
+			 (op->value & FL_UFFD_MISSING) && (op->value & FL_UFFD_WP) ? " " : "",
+			 (op->value & FL_UFFD_WP) ? "wp" : "");
+		break;
+	case FL_OP_UFFD_WP:
+		snprintf(buf, (size_t)len, "%suffd_wp(%s, %s)", reg, addr, op->value ? "on" : "off");
+		break;
+	case FL_OP_UFFD_COPY:
+		snprintf(buf, (size_t)len, "%suffd_copy(%s, %llu)", reg, addr, (unsigned long long)op->value);
+		break;
+	case FL_OP_UFFD_ZEROPAGE:
+		snprintf(buf, (size_t)len, "%suffd_zeropage(%s)", reg, addr);
+		break;
+	case FL_OP_UFFD_WAIT:
+		snprintf(buf, (size_t)len, "%suffd_wait()", reg);
+		break;
 	}
 }
 

@@ -112,6 +112,7 @@ void fl_sim_begin(void)
 		t->refresh = NULL;
 		t->what = "start";
 		t->atomic = 0;
+		t->user_wait = false;
 		t->steps = 0;
 		fl_ctx_init(&t->ctx, t->stack, FL_SIM_STACK, thread_entry, t);
 	}
@@ -179,6 +180,7 @@ static inline void yield_now(struct fl_sim_thread *t)
 	/* Resumed: fl_sim_run() set fl_sim.cur to us. */
 	t->can_run = NULL;
 	t->refresh = NULL;
+	t->user_wait = false;
 }
 
 void fl_sim_yield(uint32_t obj, unsigned acc, const char *what)
@@ -240,4 +242,11 @@ void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 	t->can_run = pred;
 	t->pred_arg = arg;
 	yield_now(t);
+}
+
+void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, const char *what)
+{
+	if (fl_sim_in_thread())
+		fl_sim_self()->user_wait = true;
+	fl_sim_wait(obj, acc, pred, arg, true, what);
 }

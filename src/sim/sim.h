@@ -83,6 +83,7 @@ struct fl_sim_thread {
 	const void *refresh_arg;
 	const char *what;	/* the pending step, for deadlock reports */
 	int atomic;		/* spinlocks held (preemption disabled) */
+	bool user_wait;		/* blocked on user space (a userfault), not on the kernel */
 	uint32_t steps;		/* steps taken in this execution */
 };
 
@@ -140,6 +141,14 @@ void fl_sim_yield_fp(const struct fl_footprint *fp, fl_sim_refresh refresh,
  */
 void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 		 bool sleeping, const char *what);
+
+/*
+ * The same, for a wait that only user space can end (a thread sleeping in
+ * handle_userfault until a monitor resolves the fault).  When nothing can
+ * run and every blocked thread waits on user space, the scenario is stuck,
+ * which is the test's fault and not a kernel deadlock.
+ */
+void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, const char *what);
 
 /* Spinlock bookkeeping (preemption disabled while > 0). */
 static inline void fl_sim_atomic_inc(void)

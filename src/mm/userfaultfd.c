@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mm/userfaultfd.c - userfaultfd: register, UFFDIO_WRITEPROTECT,
+ * UFFDIO_COPY / UFFDIO_ZEROPAGE, and handle_userfault (fs/userfaultfd.c
+ * and mm/userfaultfd.c in the kernel).
+ *
+ * One userfaultfd context per process.  A faulting thread queues a
+ * message, drops mmap_lock and sleeps until a resolving ioctl wakes its
+ * range (wake_userfault); the fault then returns VM_FAULT_RETRY and the
+ * arch code retries it with FAULT_FLAG_TRIED.  A monitor thread reads the
+ * messages (uffd_wait in litmus).  Write-protection is the _PAGE_UFFD_WP
+ * PTE bit, set and cleared by change_protection with MM_CP_UFFD_WP /
+ * MM_CP_UFFD_WP_RESOLVE.  Unprotect leaves the write bit clear (v5.7+):
+ * the next write goes through do_wp_page, which resolves COW properly -
+ * and, with a deferred flush, is where seed 000's races R1 and R2 live.
+ */
+#include "check/check.h"
+#include "mm/mm.h"
+
+int fl_vma_split_range(int mm, int start, int end);
+
+/* userfaultfd_register: mmap write lock, VM_UFFD_* on every VMA of the range. */
+int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mode)
+{
+	int mm = t->mm, end = vpn + npages, ret = 0;
+
+	if ((mode & UFFDIO_REGISTER_MODE_WP) && !FL_POL(UFFD_WP)) {
+		FL_TRACE("uffd-wp is not supported by this kernel: EINVAL");
+		return -22;
+	}
+	fl_mmap_write_lock(t, mm);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "userfaultfd_register");
+	if (fl_vma_split_range(mm, vpn, end)) {
+		ret = -12;
+		goto out;
+	}
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (!fl_vma_live(v) || v->start < vpn || v->end > end)
+			continue;
+		if ((mode & UFFDIO_REGISTER_MODE_WP) && v->shmem >= 0) {
+			ret = -22;	/* uffd-wp on shmem came in v5.19: not modelled */
+			continue;
+		}
+		if (mode & UFFDIO_REGISTER_MODE_MISSING)
+			v->vm_flags |= VM_UFFD_MISSING;
+		if (mode & UFFDIO_REGISTER_MODE_WP)
+			v->vm_flags |= VM_UFFD_WP;
+		FL_TRACE("P%d %s..%s registered%s%s", mm, fl_va(v->start), fl_va(v->end - 1),
+			 (mode & UFFDIO_REGISTER_MODE_MISSING) ? " missing" : "",
+			 (mode & UFFDIO_REGISTER_MODE_WP) ? " wp" : "");
+	}
+out:
+	fl_mmap_write_unlock(t, mm);
+	return ret;
+}
+
+/* wake_userfault: wake every thread sleeping on a fault in [start, end) of @mm. */
+static void wake_userfault(int mm, int start, int end)
+{
+	fl_sim_yield(fl_obj_uffd(), FL_ACC_W, "wake_userfault");
+	for (int i = 0; i < FL_SIM_MAX_THREADS; i++) {
+		struct fl_uffd_waiter *w = &fl_mm.uffd_waiter[i];
+
+		if (w->used && !w->woken && w->mm == mm && w->vpn >= start && w->vpn < end) {
+			w->woken = 1;
+			FL_TRACE("wake T%d (%s)", fl_sim.t[i].label, fl_va(w->vpn));
+		}
+	}
+}
+
+/*
+ * mwriteprotect_range (UFFDIO_WRITEPROTECT).  The range must lie in one
+ * uffd-wp registered anonymous VMA.  Unprotect wakes the threads waiting
+ * on it.  The spec memory records when user space holds the protection:
+ * from the moment protect returns until an unprotect begins.
+ */
+int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
+{
+	bool wlock = FL_POL(UFFD_WP_LOCK) == FL_UFFD_WP_LOCK_WRITE;
+	int mm = t->mm, end = vpn + npages, ret = 0;
+	struct fl_vma *vma;
+	uint32_t newprot;
+
+	fl_spec_uffd_wp_begin(mm, vpn, end, enable);
+	if (wlock)
+		fl_mmap_write_lock(t, mm);
+	else
+		fl_mmap_read_lock(t, mm);
+	vma = fl_find_vma(mm, vpn);
+	if (!vma || vma->end < end || (vma->vm_flags & VM_SHARED) || !fl_userfaultfd_wp(vma)) {
+		FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
+		ret = -2;
+		goto out;
+	}
+	newprot = fl_vm_get_page_prot(enable ? vma->vm_flags & ~VM_WRITE : vma->vm_flags);
+	FL_TRACE("P%d %s..%s: %s", mm, fl_va(vpn), fl_va(end - 1), enable ? "protect" : "unprotect");
+	fl_change_protection(t, vma, vpn, end, newprot, enable ? MM_CP_UFFD_WP : MM_CP_UFFD_WP_RESOLVE);
+out:
+	if (wlock)
+		fl_mmap_write_unlock(t, mm);
+	else
+		fl_mmap_read_unlock(t, mm);
+	if (!ret && !enable)
+		wake_userfault(mm, vpn, end);
+	fl_spec_uffd_wp_end(mm, vpn, end, enable, ret == 0);
+	return ret;
+}
+
+/*
+ * mcopy_atomic / mfill_zeropage: install a page (or the zero page) where
+ * the PTE is none, then wake the range.  UFFDIO_COPY's page holds @value
+ * in its first word: the data arrives atomically with the PTE, so the
+ * spec records it as a store at the set_pte_at step.
+ */
+int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
+{
+	int mm = t->mm, pfn = -1, ret = 0;
+	struct fl_vma *vma;
+	pte_t pte;
+
+	fl_mmap_read_lock(t, mm);
+	vma = fl_find_vma(mm, vpn);
+	if (!vma || !(vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP)) || vma->shmem >= 0) {
+		ret = -2;
+		goto out;
+	}
+	if (!zeropage) {
+		uint32_t tag = fl_spec_new_store(mm, t->tid, vpn, 0, value);
+
+		vma->anon_vma = 1;
+		pfn = fl_alloc_page(t);
+		if (pfn < 0) {
+			ret = -12;
+			goto out;
+		}
+		fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
+		pte = pte_mkdirty(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
+		if (vma->vm_flags & VM_WRITE)
+			pte = pte_mkwrite(pte);
+		fl_pte_lock(t, mm, vpn);
+		if (!pte_none(fl_ptep_get(mm, vpn))) {
+			fl_pte_unlock(t, mm, vpn);
+			fl_put_page(pfn);
+			FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
+			ret = -17;
+			goto out;
+		}
+		fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
+		fl_set_pte_at_with(mm, vpn, pte, FL_OBJ_SPEC(mm, vpn));
+		fl_spec_page_filled(mm, vpn, tag, pfn);
+		FL_TRACE("UFFDIO_COPY: map pfn %d at %s", pfn, fl_va(vpn));
+	} else {
+		pte = pte_mkspecial(pfn_pte(FL_ZERO_PFN, vma->vm_page_prot));
+		fl_pte_lock(t, mm, vpn);
+		if (!pte_none(fl_ptep_get(mm, vpn))) {
+			fl_pte_unlock(t, mm, vpn);
+			ret = -17;
+			goto out;
+		}
+		fl_set_pte_at(mm, vpn, pte);
+		FL_TRACE("UFFDIO_ZEROPAGE: map the zero page at %s", fl_va(vpn));
+	}
+	fl_pte_unlock(t, mm, vpn);
+out:
+	fl_mmap_read_unlock(t, mm);
+	if (!ret)
+		wake_userfault(mm, vpn, vpn + 1);
+	return ret;
+}
+
+static bool waiter_woken(const void *arg)
+{
+	return ((const struct fl_uffd_waiter *)arg)->woken;
+}
+
+/*
+ * userfaultfd_must_wait: is the fault still unresolved?  Missing: the PTE
+ * is still none.  WP: the PTE still carries the uffd-wp bit.
+ */
+static bool must_wait(struct vm_fault *vmf, bool wp)
+{
+	pte_t pte = fl_ptep_get(vmf->mm, vmf->vpn);
+
+	return wp ? pte_uffd_wp(pte) && !pte_write(pte) : pte_none(pte);
+}
+
+/*
+ * handle_userfault.  Enter: mmap_lock read-held, PTL not held.
+ * Return: VM_FAULT_RETRY with mmap_lock *released*.
+ * The message is queued before must_wait is evaluated and before the
+ * sleep, so a wake that comes in between is never lost (the kernel sets
+ * the task state first; here the waiter's woken flag plays that role).
+ */
+unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp)
+{
+	struct fl_task *t = vmf->task;
+	struct fl_uffd_waiter *w;
+	bool wait;
+
+	if (t->tid < 0) {
+		/* The sequential init block has no monitor to resolve it. */
+		fl_sim_wait_user(fl_obj_uffd(), FL_ACC_W, waiter_woken, &(struct fl_uffd_waiter){ 0 },
+				 "handle_userfault");
+		return VM_FAULT_SIGBUS;
+	}
+	w = &fl_mm.uffd_waiter[t->tid];
+	fl_sim_yield(fl_obj_uffd(), FL_ACC_W, "handle_userfault: queue message");
+	*w = (struct fl_uffd_waiter){ .used = 1, .msg_pending = 1, .wp = wp, .mm = (int8_t)vmf->mm,
+				      .vpn = (int16_t)vmf->vpn };
+	FL_TRACE("%s fault at %s: message queued", wp ? "wp" : "missing", fl_va(vmf->vpn));
+	wait = must_wait(vmf, wp);
+	fl_mmap_read_unlock(t, vmf->mm);
+	if (wait)
+		fl_sim_wait_user(fl_obj_uffd(), FL_ACC_W, waiter_woken, w, "handle_userfault");
+	w->used = 0;
+	FL_TRACE("%s: VM_FAULT_RETRY", wait ? "woken" : "already resolved");
+	return VM_FAULT_RETRY;
+}
+
+/*
+ * A monitor's read(2) on the userfaultfd: take the oldest pending message
+ * of this process.  If no thread can raise one any more (every other thread
+ * has finished or is itself waiting for messages), the monitor gets none,
+ * as if the file had been released.
+ */
+static bool msg_available(const void *arg)
+{
+	int mm = *(const int *)arg;
+
+	for (int i = 0; i < FL_SIM_MAX_THREADS; i++)
+		if (fl_mm.uffd_waiter[i].used && fl_mm.uffd_waiter[i].msg_pending && fl_mm.uffd_waiter[i].mm == mm)
+			return true;
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		const struct fl_sim_thread *o = &fl_sim.t[i];
+
+		if (o->state != FL_T_DONE && !(o->can_run == msg_available))
+			return false;
+	}
+	return true;
+}
+
+int fl_uffd_read_msg(struct fl_task *t)
+{
+	int mm = t->mm;
+
+	fl_sim_wait_user(fl_obj_uffd(), FL_ACC_W, msg_available, &t->mm, "uffd read");
+	for (int i = 0; i < FL_SIM_MAX_THREADS; i++) {
+		struct fl_uffd_waiter *w = &fl_mm.uffd_waiter[i];
+
+		if (w->used && w->msg_pending && w->mm == mm) {
+			w->msg_pending = 0;
+			FL_TRACE("read message: %s fault at %s", w->wp ? "wp" : "missing", fl_va(w->vpn));
+			return 1;
+		}
+	}
+	FL_TRACE("no message can come any more");
+	return 0;
+}
