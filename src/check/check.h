@@ -37,6 +37,21 @@ struct fl_store {
 	uint64_t val;
 	uint32_t step;
 	uint32_t seq;		/* fl_chk.clock when it landed; 0 = not yet */
+	uint8_t via_pin;	/* a device's store through a pin, not the CPU's */
+};
+
+/*
+ * What a pin or a pipe buffer refers to.  A pin view stays "valid" while
+ * the mapping it was taken on is untouched; then device and process must
+ * agree on the data.  A pipe view (vmsplice) only must not show another
+ * process's private data.
+ */
+#define FL_MAX_VIEWS 8
+struct fl_view {
+	uint8_t used, valid, pipe;
+	int8_t mm;
+	int16_t vpn;
+	int16_t pfn;
 };
 
 struct fl_violation {
@@ -62,6 +77,11 @@ struct fl_check_state {
 	uint8_t wp_off_active[FL_MAX_MM][FL_VPNS];	/* unprotects in progress */
 	uint8_t wp_tainted[FL_MAX_MM][FL_VPNS];	/* the protect in progress overlapped an unprotect */
 	uint32_t born_seq[FL_MAX_MM];		/* stores landed up to this clock predate the fork */
+	/* fork's early copy of a pinned page: the child's data is what the page held at the copy. */
+	uint16_t fork_snap[FL_MAX_MM][FL_VPNS][FL_PAGE_WORDS];
+	uint8_t fork_snap_valid[FL_MAX_MM][FL_VPNS];
+	int nviews;
+	struct fl_view view[FL_MAX_VIEWS];
 };
 
 extern struct fl_check_state fl_chk;
@@ -84,6 +104,8 @@ void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const cha
 /* Address-space changes. */
 void fl_spec_zero_range(int mm, int start, int end);
 void fl_spec_fork(int parent, int child);
+/* fork copied this page for the child early (pinned): snapshot the parent's spec now. */
+void fl_spec_fork_copy_page(int parent, int child, int vpn);
 void fl_spec_clear_refs_done(int mm);
 /* UFFDIO_WRITEPROTECT on [start, end) begins / returns (@ok: it succeeded). */
 void fl_spec_uffd_wp_begin(int mm, int start, int end, bool enable);
@@ -93,6 +115,14 @@ void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn);
 /* Footprint objects a user access adds (spec page, soft-dirty epoch). */
 void fl_spec_access_footprint(int mm, int vpn, bool write, struct fl_footprint *fp);
 const char *fl_spec_store_str(uint32_t tag, char *buf, int len);
+
+/* --- pins and pipes (spec.c) -------------------------------------------- */
+int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe);
+int fl_spec_view_find(int mm, int vpn, bool pipe);	/* latest one, or -1 */
+/* A device reads / writes word @word through pin view @v; a reader reads pipe view @v. */
+uint64_t fl_spec_pin_read(int v, int tid, int word);
+void fl_spec_pin_write(int v, int tid, int word, uint64_t val);
+uint64_t fl_spec_pipe_read(int v, int tid, int word);
 
 /* --- end-of-execution checks (final.c) --------------------------------- */
 /* Read back every mapped address, pagemap soft-dirty, stale PTE/TLB entries. */

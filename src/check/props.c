@@ -30,6 +30,8 @@ static const struct {
 		"nothing can run and every blocked thread waits on user space (an unresolved userfault): the scenario's fault, not the kernel's" },
 	[FL_PROP_UFFD_WP_BYPASS] = { "uffd-wp-bypass",
 		"a store landed on a page after UFFDIO_WRITEPROTECT(on) returned and before an unprotect began, without a userfault" },
+	[FL_PROP_PIN_DIVERGENCE] = { "pin-divergence",
+		"a long-term pin no longer sees the process's writes, or the process no longer sees the pin's writes, while the mapping is untouched" },
 };
 
 const char *fl_prop_name(enum fl_prop p)

@@ -23,6 +23,7 @@ enum fl_prop {
 	FL_PROP_ASSERT,		/* a litmus `assert` condition is false at the end */
 	FL_PROP_STUCK,		/* threads wait forever on userfaults nobody resolves */
 	FL_PROP_UFFD_WP_BYPASS,	/* a store lands on a uffd-wp protected page without a userfault */
+	FL_PROP_PIN_DIVERGENCE,	/* a long-term pin and the process's mapping no longer agree */
 	FL_PROP__COUNT
 };
 

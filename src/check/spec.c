@@ -136,6 +136,11 @@ void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const cha
 	if (got == want)
 		return;
 	at = fl_vaw(vpn, word);
+	if (want && fl_chk.stores[want - 1].via_pin && fl_chk.stores[want - 1].mm == mm) {
+		fl_violate(FL_PROP_PIN_DIVERGENCE, tid, "P%d %s %s: the device's %s through the pin is not visible; memory has %s",
+			   mm, at, when, fl_spec_store_str(want, b, sizeof(b)), fl_spec_store_str(got, a, sizeof(a)));
+		return;
+	}
 	if (!shared && got && fl_chk.stores[got - 1].mm != mm && fl_chk.stores[got - 1].seq > fl_chk.born_seq[mm]) {
 		/* Private data another process stored after we stopped sharing memory with it. */
 		fl_violate(FL_PROP_LEAK, tid, "P%d %s %s: sees %s; expected %s", mm, at, when, fl_spec_store_str(got, a, sizeof(a)), fl_spec_store_str(want, b, sizeof(b)));
@@ -156,6 +161,99 @@ void fl_spec_zero_range(int mm, int start, int end)
 		fl_chk.sd_store[mm][vpn] = 0;
 		fl_chk.wp_held[mm][vpn] = 0;
 	}
+	/* The mapping is gone: a pin on it may legitimately diverge from now on. */
+	for (int i = 0; i < fl_chk.nviews; i++)
+		if (fl_chk.view[i].mm == mm && fl_chk.view[i].vpn >= start && fl_chk.view[i].vpn < end)
+			fl_chk.view[i].valid = 0;
+}
+
+int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe)
+{
+	struct fl_view *v;
+
+	if (fl_chk.nviews == FL_MAX_VIEWS)
+		fl_model_bug(__func__, "more than FL_MAX_VIEWS pins and pipe buffers");
+	v = &fl_chk.view[fl_chk.nviews];
+	*v = (struct fl_view){ .used = 1, .valid = 1, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
+			       .pfn = (int16_t)pfn };
+	return fl_chk.nviews++;
+}
+
+int fl_spec_view_find(int mm, int vpn, bool pipe)
+{
+	for (int i = fl_chk.nviews - 1; i >= 0; i--)
+		if (fl_chk.view[i].mm == mm && fl_chk.view[i].vpn == vpn && fl_chk.view[i].pipe == pipe)
+			return i;
+	return -1;
+}
+
+static void yield_view(const struct fl_view *v, unsigned frame_acc, const char *what)
+{
+	struct fl_footprint fp = { 0 };
+
+	fl_fp_add(&fp, fl_obj_frame(v->pfn), frame_acc);
+	fl_fp_add(&fp, spec_obj(v->mm, v->vpn), frame_acc);
+	fl_sim_yield_fp(&fp, NULL, NULL, what);
+}
+
+/* A device's DMA read through a long-term pin must see what the process last stored. */
+uint64_t fl_spec_pin_read(int vi, int tid, int word)
+{
+	const struct fl_view *v = &fl_chk.view[vi];
+	const struct fl_frame *f = &fl_hw.frame[v->pfn];
+	bool shared;
+	uint32_t want;
+	char a[96], b[96];
+
+	yield_view(v, FL_ACC_R, "DMA read through the pin");
+	want = *spec_word(v->mm, v->vpn, word, &shared);
+	FL_TRACE_AS("device", "read %s through the pin (pfn %d) = %llu", fl_vaw(v->vpn, word), v->pfn,
+		    (unsigned long long)f->w[word]);
+	if (v->valid && f->tag[word] != want)
+		fl_violate(FL_PROP_PIN_DIVERGENCE, tid, "P%d %s: the device reads %s through the pin (pfn %d), but the process's memory holds %s",
+			   v->mm, fl_vaw(v->vpn, word), fl_spec_store_str(f->tag[word], a, sizeof(a)), v->pfn,
+			   fl_spec_store_str(want, b, sizeof(b)));
+	return f->w[word];
+}
+
+/* A device's DMA write through a pin: the process must see it while the mapping is untouched. */
+void fl_spec_pin_write(int vi, int tid, int word, uint64_t val)
+{
+	const struct fl_view *v = &fl_chk.view[vi];
+	struct fl_frame *f = &fl_hw.frame[v->pfn];
+	uint32_t tag = fl_spec_new_store(v->mm, tid, v->vpn, word, val);
+	struct fl_store *s = &fl_chk.stores[tag - 1];
+	bool shared;
+
+	yield_view(v, FL_ACC_W, "DMA write through the pin");
+	f->w[word] = val;
+	f->tag[word] = tag;
+	s->via_pin = 1;
+	s->step = (uint32_t)fl_sim.step;
+	s->seq = ++fl_chk.clock;
+	s->pfn = (uint8_t)v->pfn;
+	if (v->valid)
+		*spec_word(v->mm, v->vpn, word, &shared) = (uint16_t)tag;
+	FL_TRACE_AS("device", "write %llu to %s through the pin (pfn %d)", (unsigned long long)val,
+		    fl_vaw(v->vpn, word), v->pfn);
+}
+
+/* Reading a pipe filled by vmsplice: never another process's later private data. */
+uint64_t fl_spec_pipe_read(int vi, int tid, int word)
+{
+	const struct fl_view *v = &fl_chk.view[vi];
+	const struct fl_frame *f = &fl_hw.frame[v->pfn];
+	uint32_t got;
+	char a[96];
+
+	yield_view(v, FL_ACC_R, "pipe read");
+	got = f->tag[word];
+	FL_TRACE_AS("pipe_read", "%s via the pipe (pfn %d) = %llu", fl_vaw(v->vpn, word), v->pfn,
+		    (unsigned long long)f->w[word]);
+	if (got && fl_chk.stores[got - 1].mm != v->mm && fl_chk.stores[got - 1].seq > fl_chk.born_seq[v->mm])
+		fl_violate(FL_PROP_LEAK, tid, "P%d reads %s through its vmsplice pipe: %s",
+			   v->mm, fl_vaw(v->vpn, word), fl_spec_store_str(got, a, sizeof(a)));
+	return f->w[word];
 }
 
 /* Announce a step that touches the spec pages of [start, end). */
@@ -214,9 +312,21 @@ void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn)
 		*spec_word(mm, vpn, w, &shared) = w == 0 ? (uint16_t)tag : 0;
 }
 
+void fl_spec_fork_copy_page(int parent, int child, int vpn)
+{
+	memcpy(fl_chk.fork_snap[child][vpn], fl_chk.spec_priv[parent][vpn], sizeof(fl_chk.fork_snap[child][vpn]));
+	fl_chk.fork_snap_valid[child][vpn] = 1;
+}
+
 void fl_spec_fork(int parent, int child)
 {
 	memcpy(fl_chk.spec_priv[child], fl_chk.spec_priv[parent], sizeof(fl_chk.spec_priv[child]));
+	for (int vpn = 0; vpn < FL_VPNS; vpn++) {
+		if (!fl_chk.fork_snap_valid[child][vpn])
+			continue;
+		memcpy(fl_chk.spec_priv[child][vpn], fl_chk.fork_snap[child][vpn], sizeof(fl_chk.fork_snap[child][vpn]));
+		fl_chk.fork_snap_valid[child][vpn] = 0;
+	}
 	fl_chk.clear_refs_done[child] = 0;
 	fl_chk.born_seq[child] = ++fl_chk.clock;
 	memset(fl_chk.wp_held[child], 0, sizeof(fl_chk.wp_held[child]));

@@ -244,6 +244,8 @@ int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_conf
 		fprintf(f, "  %s\n", v->msg);
 		if (v->tid >= 0)
 			fprintf(f, "  at step %u, by T%d\n", v->step, sc->threads[v->tid].id);
+		else if (v->step == 0)
+			fprintf(f, "  found in the init block\n");
 		else
 			fprintf(f, "  found at the end of the execution (step %u)\n", v->step);
 	} else if (rr.error[0]) {

@@ -56,6 +56,10 @@ enum fl_lit_kind {
 	FL_OP_UFFD_COPY,	/* [rK =] uffd_copy(A[+off], value): UFFDIO_COPY, value in the page's first word */
 	FL_OP_UFFD_ZEROPAGE,	/* [rK =] uffd_zeropage(A[+off]): UFFDIO_ZEROPAGE */
 	FL_OP_UFFD_WAIT,	/* [rK =] uffd_wait(): read one fault message (1), or none can come (0) */
+	FL_OP_PIN_READ,		/* [rK =] pin_read(A+off): a device reads the word through the pin */
+	FL_OP_PIN_WRITE,	/* pin_write(A+off, value): a device writes it through the pin */
+	FL_OP_VMSPLICE,		/* [rK =] vmsplice(A[+off]): get_user_pages_fast(FOLL_GET) into a pipe */
+	FL_OP_PIPE_READ,	/* [rK =] pipe_read(A+off): read that word from the pipe */
 };
 
 /* Protection bits (mmap, mprotect). */

@@ -172,8 +172,10 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 	case FL_OP_PIN: {
 		int pfn = fl_pin_user_page(t, op_vpn(op), op->prot & FL_PROT_WRITE);
 
-		if (pfn >= 0)
+		if (pfn >= 0) {
 			remember_ref(t, op_vpn(op), pfn, true);
+			fl_spec_view_add(t->mm, op_vpn(op), pfn, false);
+		}
 		set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
 		break;
 	}
@@ -196,6 +198,35 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 	case FL_OP_UFFD_WAIT:
 		set_reg(slot, op->reg, (uint64_t)fl_uffd_read_msg(t));
 		break;
+	case FL_OP_PIN_READ:
+	case FL_OP_PIN_WRITE:
+	case FL_OP_PIPE_READ: {
+		int v = fl_spec_view_find(t->mm, op_vpn(op), op->kind == FL_OP_PIPE_READ);
+		int word = op->addr.offset % FL_LIT_PAGE_WORDS;
+
+		if (v < 0) {
+			FL_TRACE("no %s at %s", op->kind == FL_OP_PIPE_READ ? "vmsplice pipe" : "pin", fl_va(op_vpn(op)));
+			set_reg(slot, op->reg, FL_VAL_SEGV);
+		} else if (op->kind == FL_OP_PIN_READ) {
+			set_reg(slot, op->reg, fl_spec_pin_read(v, t->tid, word));
+		} else if (op->kind == FL_OP_PIN_WRITE) {
+			fl_spec_pin_write(v, t->tid, word, op->value);
+		} else {
+			set_reg(slot, op->reg, fl_spec_pipe_read(v, t->tid, word));
+		}
+		break;
+	}
+	case FL_OP_VMSPLICE: {
+		/* iov_iter_get_pages: get_user_pages_fast(FOLL_GET), read-only; the pipe holds the reference. */
+		int pfn = fl_get_user_page(t, op_vpn(op), FOLL_GET, true);
+
+		if (pfn >= 0) {
+			remember_ref(t, op_vpn(op), pfn, false);
+			fl_spec_view_add(t->mm, op_vpn(op), pfn, true);
+		}
+		set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
+		break;
+	}
 	case FL_OP_CLEAR_REFS:
 		fl_clear_refs_write(t, op->clear_refs_type);
 		/* The write(2) returns to user space: later stores must be reported. */

@@ -1,22 +1,73 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mm/gup.c - get_user_pages, reduced to what the core scenarios need:
- * one page, FOLL_PIN (| FOLL_WRITE), the slow path under mmap_lock.
+ * mm/gup.c - get_user_pages for one page: the lockless fast path
+ * (get_user_pages_fast / pin_user_pages_fast) and the slow path
+ * (__get_user_pages with follow_page_pte and faultin_page).
  *
- * __get_user_pages: follow_page_pte under the PTL; if the PTE is missing,
- * or read-only for a write pin, faultin_page() runs the fault handler
- * and the lookup is retried.  A pin adds GUP_PIN_COUNTING_BIAS to the
- * refcount (3faa52c03f44, v5.7) and marks the mm has_pinned
- * (008cfe4418b3, v5.9), which page_maybe_dma_pinned() and clear_refs
- * read.  The full GUP (FOLL_GET, fast path, unsharing, pages[] contract)
- * is the next issue's work.
+ *  - FOLL_GET takes a plain reference; FOLL_PIN adds GUP_PIN_COUNTING_BIAS
+ *    (3faa52c03f44, v5.7) and marks the mm has_pinned (008cfe4418b3,
+ *    v5.9), which page_maybe_dma_pinned(), fork and clear_refs read.
+ *  - The slow path runs under mmap_lock (read): if the PTE is missing, or
+ *    read-only for FOLL_WRITE, faultin_page() runs the fault handler and
+ *    the lookup is retried.  A userfault drops mmap_lock (VM_FAULT_RETRY):
+ *    the lock is retaken and the lookup starts again.
+ *  - The fast path walks the PTE without any lock, grabs the page, and
+ *    re-reads the PTE: if it changed, the reference is dropped and the slow
+ *    path takes over (as gup_pte_range does).
+ *  - gup_cow=break_cow (17839856fd58, v5.8; reverted by a308c71bf1e6 in
+ *    v5.9): any FOLL_GET/FOLL_PIN lookup in a COW mapping is done as a
+ *    write, so COW is broken before the page is taken ("COW can break
+ *    either way"); the fast path refuses read-only PTEs.
+ * Unsharing of R/O pins (v5.19) and the pages[] contract are not here yet.
  */
 #include "mm/mm.h"
 
-#define GUP_PIN_COUNTING_BIAS 1024
+static bool is_cow_mapping(uint32_t vm_flags)
+{
+	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
 
-/* Returns the pinned pfn, or -1 (-EFAULT: no VMA, or no permission). */
-int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
+/* try_grab_page: one reference (FOLL_GET) or one pin (FOLL_PIN). */
+static void try_grab_page(int pfn, unsigned gup_flags)
+{
+	fl_sim_yield(fl_obj_page(pfn), FL_ACC_W, (gup_flags & FOLL_PIN) ? "try_grab_page(FOLL_PIN)" : "try_grab_page(FOLL_GET)");
+	fl_mm.page[pfn].refcount += (gup_flags & FOLL_PIN) ? GUP_PIN_COUNTING_BIAS : 1;
+	FL_TRACE("%s pfn %d: refcount %d", (gup_flags & FOLL_PIN) ? "pin" : "get", pfn, fl_mm.page[pfn].refcount);
+}
+
+static void ungrab_page(int pfn, unsigned gup_flags)
+{
+	if (gup_flags & FOLL_PIN)
+		fl_unpin_user_page(pfn);
+	else
+		fl_put_page(pfn);
+}
+
+static bool pte_allows(pte_t pte, unsigned gup_flags)
+{
+	return (pte & _PAGE_PRESENT) && !pte_special(pte) && (!(gup_flags & FOLL_WRITE) || pte_write(pte));
+}
+
+/* gup_pte_range for one page: lockless.  Returns the pfn, or -1 to fall back. */
+static int gup_fast(struct fl_task *t, int vpn, unsigned gup_flags)
+{
+	pte_t pte = fl_ptep_get(t->mm, vpn);
+	int pfn;
+
+	if (!pte_allows(pte, gup_flags))
+		return -1;
+	pfn = (int)pte_pfn(pte);
+	try_grab_page(pfn, gup_flags);
+	if (!pte_same(fl_ptep_get(t->mm, vpn), pte)) {
+		FL_TRACE("pte changed under the lockless walk: drop it, slow path");
+		ungrab_page(pfn, gup_flags);
+		return -1;
+	}
+	return pfn;
+}
+
+/* __get_user_pages for one page.  Enter and return: no locks held. */
+static int gup_slow(struct fl_task *t, int vpn, unsigned gup_flags)
 {
 	struct fl_vma *vma;
 	unsigned ret;
@@ -24,26 +75,28 @@ int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 
 	fl_mmap_read_lock(t, t->mm);
 	vma = fl_find_vma(t->mm, vpn);
-	if (!vma || (write && !(vma->vm_flags & VM_WRITE)))
+	if (!vma || ((gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_WRITE) && !(gup_flags & FOLL_FORCE)))
 		goto out;
-	fl_sim_yield(fl_obj_mmflags(t->mm), FL_ACC_W, "mm_set_has_pinned_flag");
-	fl_mm.mm[t->mm].has_pinned = 1;
+	if (FL_POL(GUP_COW) == FL_GUP_COW_BREAK && is_cow_mapping(vma->vm_flags) &&
+	    (gup_flags & (FOLL_GET | FOLL_PIN)) && (vma->vm_flags & VM_WRITE)) {
+		FL_TRACE("should_force_cow_break: look up %s for write", fl_va(vpn));
+		gup_flags |= FOLL_WRITE;
+	}
 	for (int tries = 0; tries < 64; tries++) {
 		pte_t pte;
 
 		fl_pte_lock(t, t->mm, vpn);		/* follow_page_pte */
 		pte = fl_ptep_get(t->mm, vpn);
-		if ((pte & _PAGE_PRESENT) && (!write || pte_write(pte)) && !pte_special(pte)) {
+		if (pte_allows(pte, gup_flags)) {
 			pfn = (int)pte_pfn(pte);
-			fl_sim_yield(fl_obj_page(pfn), FL_ACC_W, "try_grab_page(FOLL_PIN)");
-			fl_mm.page[pfn].refcount += GUP_PIN_COUNTING_BIAS;
-			FL_TRACE("pin pfn %d at %s: refcount %d", pfn, fl_va(vpn), fl_mm.page[pfn].refcount);
+			try_grab_page(pfn, gup_flags);
 			fl_pte_unlock(t, t->mm, vpn);
 			goto out;
 		}
 		fl_pte_unlock(t, t->mm, vpn);
 		FL_TRACE_AS("faultin_page", "%s: %s", fl_va(vpn), pte_none(pte) ? "not present" : "needs a write fault");
-		ret = fl_handle_mm_fault(t, vma, vpn, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY);
+		ret = fl_handle_mm_fault(t, vma, vpn, ((gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0) |
+					 FAULT_FLAG_ALLOW_RETRY);
 		if (ret & VM_FAULT_RETRY) {
 			/* A userfault dropped mmap_lock: take it again and look the VMA up afresh. */
 			fl_mmap_read_lock(t, t->mm);
@@ -58,6 +111,37 @@ int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 out:
 	fl_mmap_read_unlock(t, t->mm);
 	return pfn;
+}
+
+/*
+ * get_user_pages / pin_user_pages (and their _fast variants) for the page
+ * at @vpn.  Returns the pfn taken, or -1 (-EFAULT).
+ */
+int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast)
+{
+	int pfn = -1;
+
+	if (gup_flags & FOLL_PIN) {
+		fl_sim_yield(fl_obj_mmflags(t->mm), FL_ACC_W, "mm_set_has_pinned_flag");
+		fl_mm.mm[t->mm].has_pinned = 1;
+	}
+	if (fast) {
+		unsigned fast_flags = gup_flags;
+
+		/* v5.8: the fast path may only take writable PTEs (it cannot break COW). */
+		if (FL_POL(GUP_COW) == FL_GUP_COW_BREAK)
+			fast_flags |= FOLL_WRITE;
+		pfn = gup_fast(t, vpn, fast_flags);
+	}
+	if (pfn < 0)
+		pfn = gup_slow(t, vpn, gup_flags);
+	return pfn;
+}
+
+/* Returns the pinned pfn, or -1 (-EFAULT: no VMA, or no permission). */
+int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
+{
+	return fl_get_user_page(t, vpn, FOLL_PIN | FOLL_LONGTERM | (write ? FOLL_WRITE : 0), false);
 }
 
 void fl_unpin_user_page(int pfn)

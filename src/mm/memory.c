@@ -8,6 +8,8 @@
  * decision is the switch cow_reuse (policy.h), read in do_wp_page exactly
  * where the kernel's code changed.
  */
+#include <string.h>
+
 #include "check/check.h"
 #include "mm/mm.h"
 
@@ -20,6 +22,8 @@ static bool is_cow_mapping(uint32_t vm_flags)
 {
 	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
 }
+
+static pte_t maybe_mkwrite(pte_t pte, const struct fl_vma *vma);
 
 static pte_t maybe_mkwrite(pte_t pte, const struct fl_vma *vma)
 {
@@ -478,21 +482,80 @@ static void copy_present_pte(int dst_mm, int src_mm, struct fl_vma *src, int vpn
  * shared (shmem) VMAs are refaulted by the child.  Enter: both mmap_locks
  * write-held.
  */
+/*
+ * copy_present_page (70e806e4e645, v5.9): a maybe-pinned anonymous page in
+ * a COW mapping is copied for the child right away, and the parent keeps
+ * its PTE (still writable), so the pin keeps referring to the page the
+ * parent uses.  Returns 1 to share the page as usual, 0 when copied, and
+ * -1 (-EAGAIN) when a preallocated page is needed: the caller drops the
+ * PTLs, allocates, and retries.  Enter: both PTLs held.
+ */
+static int copy_present_page(int dst_mm, int src_mm, struct fl_vma *src, int vpn, pte_t pte, int *prealloc)
+{
+	int pfn = fl_vm_normal_page(src, pte), new_pfn;
+	pte_t child;
+
+	if (!FL_POL(FORK_PINNED) || pfn < 0 || !is_cow_mapping(src->vm_flags))
+		return 1;
+	fl_sim_yield(fl_obj_mmflags(src_mm), FL_ACC_R, "has_pinned");
+	if (!fl_mm.mm[src_mm].has_pinned || !fl_page_maybe_dma_pinned(pfn))
+		return 1;
+	if (*prealloc < 0)
+		return -1;
+	new_pfn = *prealloc;
+	*prealloc = -1;
+	/* copy_user_highpage; the child's data is the page as read here (the parent may still write it). */
+	{
+		struct fl_footprint fp = { 0 };
+		struct fl_frame tmp;
+
+		fl_fp_add(&fp, fl_obj_frame(pfn), FL_ACC_R);
+		fl_fp_add(&fp, FL_OBJ_SPEC(src_mm, vpn), FL_ACC_R);
+		fl_sim_yield_fp(&fp, NULL, NULL, "copy_user_highpage");
+		tmp = fl_hw.frame[pfn];
+		fl_spec_fork_copy_page(src_mm, dst_mm, vpn);
+		fl_sim_yield(fl_obj_frame(new_pfn), FL_ACC_W, "copy_user_highpage");
+		memcpy(fl_hw.frame[new_pfn].w, tmp.w, sizeof(tmp.w));
+		memcpy(fl_hw.frame[new_pfn].tag, tmp.tag, sizeof(tmp.tag));
+	}
+	fl_page_add_new_anon_rmap(new_pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
+	child = pfn_pte((uint32_t)new_pfn, src->vm_page_prot);
+	child = maybe_mkwrite(pte_mkdirty(child), src);
+	fl_set_pte_at(dst_mm, vpn, child);
+	FL_TRACE("pfn %d is maybe pinned: the child gets its own copy, pfn %d", pfn, new_pfn);
+	return 0;
+}
+
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src)
 {
+	int prealloc = -1;
+
 	(void)dst;
 	if (!src->anon_vma)
 		return 0;
 	for (int vpn = src->start; vpn < src->end; vpn++) {
 		pte_t pte;
+		int ret = 1;
 
 		fl_pte_lock(t, dst_mm, vpn);
 		fl_pte_lock(t, src_mm, vpn);
 		pte = fl_ptep_get(src_mm, vpn);
-		if (pte_present(pte))
-			copy_present_pte(dst_mm, src_mm, src, vpn, pte);
+		if (pte_present(pte)) {
+			ret = copy_present_page(dst_mm, src_mm, src, vpn, pte, &prealloc);
+			if (ret > 0)
+				copy_present_pte(dst_mm, src_mm, src, vpn, pte);
+		}
 		fl_pte_unlock(t, src_mm, vpn);
 		fl_pte_unlock(t, dst_mm, vpn);
+		if (ret < 0) {
+			/* -EAGAIN: allocate outside the PTLs (it may sleep), then redo this PTE. */
+			prealloc = fl_alloc_page(t);
+			if (prealloc < 0)
+				return -12;
+			vpn--;
+		}
 	}
+	if (prealloc >= 0)
+		fl_put_page(prealloc);
 	return 0;
 }

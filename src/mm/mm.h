@@ -223,6 +223,13 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src);
 
 /* --- gup.c ---------------------------------------------------------------- */
+#define FOLL_WRITE	0x01
+#define FOLL_GET	0x04
+#define FOLL_FORCE	0x10
+#define FOLL_LONGTERM	0x10000
+#define FOLL_PIN	0x40000
+#define GUP_PIN_COUNTING_BIAS 1024
+int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast);
 int fl_pin_user_page(struct fl_task *t, int vpn, bool write);
 void fl_unpin_user_page(int pfn);
 

@@ -18,7 +18,6 @@
 
 struct fl_mm_state fl_mm;
 
-#define GUP_PIN_COUNTING_BIAS 1024
 
 void fl_page_alloc_init(void)
 {

@@ -107,6 +107,30 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "Andrea Arcangeli / Yu Zhao (F5): write-protect paths count a per-VMA wrprotect_tlb_flush_pending; wp_page_copy flushes the page before cow_user_page when it is non-zero" },
 		},
 	},
+	[FL_SW_GUP_COW] = {
+		.name = "gup_cow",
+		.where = "__get_user_pages, get_user_pages_fast",
+		.doc = "whether GUP on a COW mapping breaks COW before taking the page",
+		.nvalues = 2,
+		.values = {
+			{ "none", "", "", false, false, false,
+			  "the page is taken as mapped: a read-only GUP of a shared COW page refers to the page the other process may keep using" },
+			{ "break_cow", "17839856fd58", "v5.8", false, false, false,
+			  "\"gup: work around 'COW can break either way' issue\": FOLL_GET/FOLL_PIN in a COW mapping is looked up as FOLL_WRITE, and the fast path refuses read-only PTEs.  Reverted by a308c71bf1e6 in v5.9 (together with 09854ba94c6a)" },
+		},
+	},
+	[FL_SW_FORK_PINNED] = {
+		.name = "fork_pinned",
+		.where = "copy_present_pte (copy_present_page)",
+		.doc = "what fork does with a maybe-pinned anonymous page in a COW mapping",
+		.nvalues = 2,
+		.values = {
+			{ "share", "", "", false, false, false,
+			  "share it write-protected like any other page: the parent's next write copies away from the pinned page" },
+			{ "copy", "70e806e4e645", "v5.9", false, false, false,
+			  "\"mm: Do early cow for pinned pages during fork() for ptes\": if has_pinned and page_maybe_dma_pinned(), the child gets its own copy and the parent's PTE stays as it is (v5.19 keeps this through page_try_dup_anon_rmap)" },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",
@@ -130,25 +154,27 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 #define EL FL_CLEAR_REFS_FLUSH_ELIDED
 #define FM FL_CLEAR_REFS_FLUSH_MM
 /* One value per switch, in enum fl_switch order. */
-#define P(cow, crlock, crflush, crskip, uwp, wpflush) { .v = {			\
+#define P(cow, crlock, crflush, crskip, uwp, wpflush, gupcow, forkpin) { .v = {	\
 	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = crlock,		\
 	[FL_SW_CLEAR_REFS_FLUSH] = crflush, [FL_SW_CLEAR_REFS_SKIP_PINNED] = crskip,	\
 	[FL_SW_UFFD_WP] = uwp, [FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ,	\
-	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush } }
+	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush,	\
+	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin } }
 
 static const struct fl_preset presets[] = {
-	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE) },
-	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", P(MC, DG, GA, 0, 0, FL_WPF_NONE) },
-	{ "v5.8", "the clear_refs flush is elided (0758cd830494); uffd-wp for anon (v5.7)",
-	  P(MC, DG, EL, 0, 1, FL_WPF_NONE) },
-	{ "v5.9", "page_count COW reuse (09854ba94c6a)", P(PC, DG, EL, 0, 1, FL_WPF_NONE) },
-	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0, 1, FL_WPF_NONE) },
+	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
+	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
+	{ "v5.8", "the clear_refs flush is elided (0758cd830494); uffd-wp for anon (v5.7); GUP breaks COW (17839856fd58)",
+	  P(MC, DG, EL, 0, 1, FL_WPF_NONE, FL_GUP_COW_BREAK, 0) },
+	{ "v5.9", "page_count COW reuse (09854ba94c6a) replaces GUP's COW break; fork copies pinned pages (70e806e4e645)",
+	  P(PC, DG, EL, 0, 1, FL_WPF_NONE, 0, 1) },
+	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0, 1, FL_WPF_NONE, 0, 1) },
 	{ "v5.11", "clear_refs under the write lock, skips pinned pages; flush still elided",
-	  P(PC, WR, EL, 1, 1, FL_WPF_NONE) },
+	  P(PC, WR, EL, 1, 1, FL_WPF_NONE, 0, 1) },
 	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)",
-	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE) },
+	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
 	{ "latest", "PageAnonExclusive COW reuse (v5.19) and every later fix",
-	  P(AE, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE) },
+	  P(AE, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
 };
 
 #undef P

@@ -29,6 +29,8 @@ enum fl_switch {
 	FL_SW_UFFD_WP_LOCK,		/* mwriteprotect_range: mmap_lock mode (F1) */
 	FL_SW_UFFD_WP_SKIP_UNCHANGED,	/* change_pte_range: skip PTEs whose uffd-wp bit stays (F3) */
 	FL_SW_WP_DEFERRED_FLUSH,	/* do_wp_page/wp_page_copy vs a deferred write-protect flush */
+	FL_SW_GUP_COW,			/* GUP on a COW mapping breaks COW first (v5.8 only) */
+	FL_SW_FORK_PINNED,		/* fork: copy maybe-pinned anon pages for the child */
 	FL_SW__COUNT
 };
 
@@ -57,6 +59,12 @@ enum {
 	FL_UFFD_WP_LOCK_WRITE,		/* F1 (proposed): write lock, resolve keeps it */
 };
 /* Values of FL_SW_UFFD_WP_SKIP_UNCHANGED: 0 = off, 1 = on (F3, proposed). */
+/* Values of FL_SW_GUP_COW. */
+enum {
+	FL_GUP_COW_NONE,		/* GUP takes the page as it is mapped */
+	FL_GUP_COW_BREAK,		/* 17839856fd58: FOLL_GET/PIN in a COW mapping acts as a write */
+};
+/* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
 /* Values of FL_SW_WP_DEFERRED_FLUSH. */
 enum {
 	FL_WPF_NONE,			/* copy regardless of a pending flush */

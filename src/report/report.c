@@ -91,6 +91,18 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 	case FL_OP_UFFD_WAIT:
 		snprintf(buf, (size_t)len, "%suffd_wait()", reg);
 		break;
+	case FL_OP_PIN_READ:
+		snprintf(buf, (size_t)len, "%spin_read(%s)", reg, addr);
+		break;
+	case FL_OP_PIN_WRITE:
+		snprintf(buf, (size_t)len, "pin_write(%s, %llu)", addr, (unsigned long long)op->value);
+		break;
+	case FL_OP_VMSPLICE:
+		snprintf(buf, (size_t)len, "%svmsplice(%s)", reg, addr);
+		break;
+	case FL_OP_PIPE_READ:
+		snprintf(buf, (size_t)len, "%spipe_read(%s)", reg, addr);
+		break;
 	}
 }
 
@@ -123,6 +135,8 @@ void fl_report_trace_text(FILE *f, const struct fl_scenario *sc, const struct fl
 		for (int i = 0; i < init->n; i++)
 			fprintf(f, "       %s: %s\n", init->line[i].fn, init->line[i].text);
 	}
+	if (sc->nthreads == 0)
+		return;
 	fprintf(f, " step  ");
 	for (int t = 0; t < sc->nthreads; t++) {
 		char ops[128];
