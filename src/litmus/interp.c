@@ -169,8 +169,10 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 	case FL_OP_PUT_PAGE:
 		harness_put(t, op_vpn(op), false);
 		break;
-	case FL_OP_PIN: {
-		int pfn = fl_pin_user_page(t, op_vpn(op), op->prot & FL_PROT_WRITE);
+	case FL_OP_PIN:
+	case FL_OP_PIN_FAST: {
+		int pfn = fl_get_user_page(t, op_vpn(op), FOLL_PIN | FOLL_LONGTERM |
+					   ((op->prot & FL_PROT_WRITE) ? FOLL_WRITE : 0), op->kind == FL_OP_PIN_FAST);
 
 		if (pfn >= 0) {
 			remember_ref(t, op_vpn(op), pfn, true);

@@ -48,13 +48,27 @@ static bool pte_allows(pte_t pte, unsigned gup_flags)
 	return (pte & _PAGE_PRESENT) && !pte_special(pte) && (!(gup_flags & FOLL_WRITE) || pte_write(pte));
 }
 
+/*
+ * gup_must_unshare (a7f226604170, v5.19): an R/O FOLL_PIN of an anonymous
+ * page that may be shared must not pin it as is - a later COW would leave
+ * the pin on the other process's page.  Unshare it first.
+ */
+static bool gup_must_unshare(pte_t pte, unsigned gup_flags)
+{
+	int pfn = (int)pte_pfn(pte);
+
+	if (!FL_POL(GUP_UNSHARE) || pte_write(pte) || (gup_flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
+		return false;
+	return (fl_page_flags(pfn) & (PG_anon | PG_anon_exclusive)) == PG_anon;
+}
+
 /* gup_pte_range for one page: lockless.  Returns the pfn, or -1 to fall back. */
 static int gup_fast(struct fl_task *t, int vpn, unsigned gup_flags)
 {
 	pte_t pte = fl_ptep_get(t->mm, vpn);
 	int pfn;
 
-	if (!pte_allows(pte, gup_flags))
+	if (!pte_allows(pte, gup_flags) || gup_must_unshare(pte, gup_flags))
 		return -1;
 	pfn = (int)pte_pfn(pte);
 	try_grab_page(pfn, gup_flags);
@@ -83,20 +97,23 @@ static int gup_slow(struct fl_task *t, int vpn, unsigned gup_flags)
 		gup_flags |= FOLL_WRITE;
 	}
 	for (int tries = 0; tries < 64; tries++) {
+		bool unshare;
 		pte_t pte;
 
 		fl_pte_lock(t, t->mm, vpn);		/* follow_page_pte */
 		pte = fl_ptep_get(t->mm, vpn);
-		if (pte_allows(pte, gup_flags)) {
+		unshare = pte_allows(pte, gup_flags) && gup_must_unshare(pte, gup_flags);
+		if (pte_allows(pte, gup_flags) && !unshare) {
 			pfn = (int)pte_pfn(pte);
 			try_grab_page(pfn, gup_flags);
 			fl_pte_unlock(t, t->mm, vpn);
 			goto out;
 		}
 		fl_pte_unlock(t, t->mm, vpn);
-		FL_TRACE_AS("faultin_page", "%s: %s", fl_va(vpn), pte_none(pte) ? "not present" : "needs a write fault");
+		FL_TRACE_AS("faultin_page", "%s: %s", fl_va(vpn), unshare ? "maybe shared: unshare (-EMLINK)" :
+			    pte_none(pte) ? "not present" : "needs a write fault");
 		ret = fl_handle_mm_fault(t, vma, vpn, ((gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0) |
-					 FAULT_FLAG_ALLOW_RETRY);
+					 (unshare ? FAULT_FLAG_UNSHARE : 0) | FAULT_FLAG_ALLOW_RETRY);
 		if (ret & VM_FAULT_RETRY) {
 			/* A userfault dropped mmap_lock: take it again and look the VMA up afresh. */
 			fl_mmap_read_lock(t, t->mm);

@@ -182,12 +182,16 @@ static unsigned wp_page_copy(struct vm_fault *vmf)
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
 	if (pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
 		entry = pfn_pte((uint32_t)new_pfn, vmf->vma->vm_page_prot);
-		entry = maybe_mkwrite(pte_mkdirty(entry), vmf->vma);
+		if (vmf->flags & FAULT_FLAG_UNSHARE)	/* exclusive but still read-only; keep the tracking bits */
+			entry |= vmf->orig_pte & (_PAGE_SOFT_DIRTY | _PAGE_UFFD_WP);
+		else
+			entry = maybe_mkwrite(pte_mkdirty(entry), vmf->vma);
 		fl_ptep_get_and_clear(vmf->mm, vmf->vpn);	/* ptep_clear_flush */
 		fl_flush_tlb_page(t, vmf->mm, vmf->vpn);
 		fl_page_add_new_anon_rmap(new_pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
 		fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-		FL_TRACE("install pfn %d (pte_same ok), W dirty", new_pfn);
+		FL_TRACE("install pfn %d (pte_same ok), %s", new_pfn,
+			 (vmf->flags & FAULT_FLAG_UNSHARE) ? "R/O (unshare)" : "W dirty");
 		if (old >= 0)
 			fl_page_remove_rmap(old);
 		copied = true;
@@ -336,11 +340,13 @@ static unsigned do_wp_page(struct vm_fault *vmf)
 	struct fl_vma *vma = vmf->vma;
 	bool relock_failed;
 
-	if (fl_userfaultfd_wp(vma) && pte_uffd_wp(vmf->orig_pte)) {
+	bool unshare = vmf->flags & FAULT_FLAG_UNSHARE;
+
+	if (!unshare && fl_userfaultfd_wp(vma) && pte_uffd_wp(vmf->orig_pte)) {
 		fl_pte_unlock(t, vmf->mm, vmf->vpn);
 		return fl_handle_userfault(vmf, true);
 	}
-	if (wp_deferred_flush(vmf))
+	if (!unshare && wp_deferred_flush(vmf))
 		return 0;
 
 	vmf->page = fl_vm_normal_page(vma, vmf->orig_pte);
@@ -351,6 +357,12 @@ static unsigned do_wp_page(struct vm_fault *vmf)
 	}
 	if (fl_mm.page[vmf->page].flags & PG_anon) {
 		if (wp_can_reuse_anon(vmf, &relock_failed)) {
+			if (unshare) {
+				/* The page is exclusive now: nothing to map writable. */
+				FL_TRACE("unshare: pfn %d is exclusive", vmf->page);
+				fl_pte_unlock(t, vmf->mm, vmf->vpn);
+				return 0;
+			}
 			wp_page_reuse(vmf);
 			return VM_FAULT_WRITE;
 		}
@@ -388,10 +400,11 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 		FL_TRACE("pte changed since the lockless read: retry");
 		goto unlock;
 	}
-	if (vmf->flags & FAULT_FLAG_WRITE) {
+	if (vmf->flags & (FAULT_FLAG_WRITE | FAULT_FLAG_UNSHARE)) {
 		if (!pte_write(entry))
 			return do_wp_page(vmf);
-		entry = pte_mkdirty(entry);
+		if (vmf->flags & FAULT_FLAG_WRITE)
+			entry = pte_mkdirty(entry);
 	}
 	entry = pte_mkyoung(entry);
 	/* x86 ptep_set_access_flags: only a write fault rewrites the PTE; a read has the walker set A. */
@@ -417,7 +430,8 @@ unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsi
 	};
 
 	fl_mmap_assert_locked(t->mm);
-	FL_TRACE("%s fault at %s", (flags & FAULT_FLAG_WRITE) ? "write" : "read", fl_va(vpn));
+	FL_TRACE("%s fault at %s", (flags & FAULT_FLAG_WRITE) ? "write" : (flags & FAULT_FLAG_UNSHARE) ? "unshare" : "read",
+		 fl_va(vpn));
 	return handle_pte_fault(&vmf);
 }
 

@@ -126,6 +126,7 @@ struct fl_task {
 /* Fault flags (subset of FAULT_FLAG_*) and results (VM_FAULT_*). */
 #define FAULT_FLAG_WRITE	(1u << 0)
 #define FAULT_FLAG_ALLOW_RETRY	(1u << 2)
+#define FAULT_FLAG_UNSHARE	(1u << 10)	/* c89357e27f20 (v5.19): make exclusive, not writable */
 #define FAULT_FLAG_TRIED	(1u << 5)
 #define VM_FAULT_OOM		(1u << 0)
 #define VM_FAULT_SIGBUS		(1u << 1)
@@ -243,6 +244,7 @@ void fl_mm_init(int mm);
 
 /* --- mprotect.c ------------------------------------------------------------ */
 int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t prot);
+#define MM_CP_TRY_CHANGE_WRITABLE (1u << 0)	/* 64fe24a3e05e (v6.0) */
 #define MM_CP_UFFD_WP		(1u << 2)
 #define MM_CP_UFFD_WP_RESOLVE	(1u << 3)
 long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int end, uint32_t newprot,

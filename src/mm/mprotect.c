@@ -21,6 +21,30 @@ static bool vma_wants_writenotify(const struct fl_vma *vma)
 	return !(vma->vm_flags & VM_SOFTDIRTY);	/* soft-dirty tracking */
 }
 
+/*
+ * can_change_pte_writable (64fe24a3e05e, v6.0; d84887739d5c, v6.2): an
+ * exclusive anonymous page can be mapped writable at mprotect time, as
+ * the write fault would, unless soft-dirty or uffd-wp tracking needs the
+ * fault.  v6.0 only did it for dirty PTEs.  Enter: PTL held.
+ */
+static bool can_change_pte_writable(const struct fl_vma *vma, pte_t pte)
+{
+	int pfn;
+
+	if (!(vma->vm_flags & VM_WRITE) || (pte & _PAGE_PROTNONE))
+		return false;
+	if (!(vma->vm_flags & VM_SOFTDIRTY) && !pte_soft_dirty(pte))
+		return false;	/* soft-dirty tracking wants the write fault */
+	if (fl_userfaultfd_wp(vma) && pte_uffd_wp(pte))
+		return false;
+	if (FL_POL(MPROTECT_WRITABLE) == FL_MPROTECT_WRITABLE_DIRTY && !pte_dirty(pte))
+		return false;
+	if (vma->vm_flags & VM_SHARED)
+		return true;
+	pfn = fl_vm_normal_page(vma, pte);
+	return pfn >= 0 && (fl_page_flags(pfn) & (PG_anon | PG_anon_exclusive)) == (PG_anon | PG_anon_exclusive);
+}
+
 /* pte_modify: keep pfn, dirty, young, soft-dirty, special, uffd-wp; take the new protection. */
 static pte_t pte_modify(pte_t pte, uint32_t newprot)
 {
@@ -61,6 +85,11 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 			ptent = pte_modify(oldpte, newprot);
 			if (preserve_write)
 				ptent = pte_mkwrite(ptent);
+			if ((cp_flags & MM_CP_TRY_CHANGE_WRITABLE) && !pte_write(ptent) &&
+			    can_change_pte_writable(vma, ptent)) {
+				ptent = pte_mkwrite(ptent);
+				FL_TRACE("%s: exclusive anon page mapped writable directly", fl_va(vpn));
+			}
 			if (uffd_wp)
 				ptent = pte_wrprotect(ptent) | _PAGE_UFFD_WP;
 			else if (uffd_wp_resolve)
@@ -144,7 +173,10 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 		fl_vma_set_page_prot(v);
 		FL_TRACE("P%d vma [%d, %d) now %s", mm, v->start, v->end,
 			 (vm_prot & VM_WRITE) ? "rw" : (vm_prot & VM_READ) ? "r" : "none");
-		fl_change_protection(t, v, v->start, v->end, v->vm_page_prot, 0);
+		/* vma_wants_manual_pte_write_upgrade: private writable mappings fault to upgrade. */
+		fl_change_protection(t, v, v->start, v->end, v->vm_page_prot,
+				     (FL_POL(MPROTECT_WRITABLE) && (v->vm_flags & VM_WRITE) && !(v->vm_flags & VM_SHARED)) ?
+				     MM_CP_TRY_CHANGE_WRITABLE : 0);
 	}
 	fl_mmap_write_unlock(t, mm);
 	return 0;

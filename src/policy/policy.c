@@ -131,6 +131,32 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm: Do early cow for pinned pages during fork() for ptes\": if has_pinned and page_maybe_dma_pinned(), the child gets its own copy and the parent's PTE stays as it is (v5.19 keeps this through page_try_dup_anon_rmap)" },
 		},
 	},
+	[FL_SW_GUP_UNSHARE] = {
+		.name = "gup_unshare",
+		.where = "follow_page_pte (gup_must_unshare), do_wp_page (FAULT_FLAG_UNSHARE)",
+		.doc = "whether a read-only FOLL_PIN of a possibly shared anonymous page unshares it first",
+		.nvalues = 2,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "the R/O pin takes the page as mapped; if it is shared, a later COW by either side leaves the pin behind" },
+			{ "on", "a7f226604170", "v5.19", false, false, false,
+			  "\"mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anon page\" with c89357e27f20 (FAULT_FLAG_UNSHARE): a non-exclusive anon page is first copied into an exclusive one, mapped read-only, then pinned" },
+		},
+	},
+	[FL_SW_MPROTECT_WRITABLE] = {
+		.name = "mprotect_writable",
+		.where = "change_pte_range (can_change_pte_writable)",
+		.doc = "whether mprotect(PROT_WRITE) maps exclusive anonymous pages writable right away",
+		.nvalues = 3,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "private PTEs stay read-only; the next write faults into do_wp_page" },
+			{ "dirty", "64fe24a3e05e", "v6.0", false, true, false,
+			  "mprotect(PROT_WRITE) upgrades dirty PTEs of exclusive anon pages to writable (MM_CP_TRY_CHANGE_WRITABLE, can_change_pte_writable), unless soft-dirty or uffd-wp tracking needs the write fault (commit title not confirmed)" },
+			{ "exclusive", "d84887739d5c", "v6.2", false, false, false,
+			  "\"mm/mprotect: allow clean exclusive anon pages to be writable\": clean ones too" },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",
@@ -159,7 +185,15 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_CLEAR_REFS_FLUSH] = crflush, [FL_SW_CLEAR_REFS_SKIP_PINNED] = crskip,	\
 	[FL_SW_UFFD_WP] = uwp, [FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ,	\
 	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush,	\
-	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin } }
+	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin,		\
+	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0 } }
+/* Later presets: the same plus the v5.19+ switches. */
+#define P2(cow, unshare, mprot) { .v = {						\
+	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
+	[FL_SW_CLEAR_REFS_SKIP_PINNED] = 1, [FL_SW_UFFD_WP] = 1,			\
+	[FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ, [FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0,	\
+	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
+	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot } }
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
@@ -173,8 +207,14 @@ static const struct fl_preset presets[] = {
 	  P(PC, WR, EL, 1, 1, FL_WPF_NONE, 0, 1) },
 	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)",
 	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
-	{ "latest", "PageAnonExclusive COW reuse (v5.19) and every later fix",
-	  P(AE, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
+	{ "v5.18", "as v5.12 for what is modelled (the swapcache/LRU reuse refinements are not)",
+	  P2(PC, 0, FL_MPROTECT_WRITABLE_OFF) },
+	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56) and R/O pin unsharing (a7f226604170)",
+	  P2(AE, 1, FL_MPROTECT_WRITABLE_OFF) },
+	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)",
+	  P2(AE, 1, FL_MPROTECT_WRITABLE_DIRTY) },
+	{ "v6.2", "... and clean ones (d84887739d5c)", P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL) },
+	{ "latest", "every modelled change up to today (as v6.2)", P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL) },
 };
 
 #undef P

@@ -31,6 +31,8 @@ enum fl_switch {
 	FL_SW_WP_DEFERRED_FLUSH,	/* do_wp_page/wp_page_copy vs a deferred write-protect flush */
 	FL_SW_GUP_COW,			/* GUP on a COW mapping breaks COW first (v5.8 only) */
 	FL_SW_FORK_PINNED,		/* fork: copy maybe-pinned anon pages for the child */
+	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN of a maybe-shared anon page unshares it first */
+	FL_SW_MPROTECT_WRITABLE,	/* mprotect maps exclusive anon pages writable directly */
 	FL_SW__COUNT
 };
 
@@ -65,6 +67,13 @@ enum {
 	FL_GUP_COW_BREAK,		/* 17839856fd58: FOLL_GET/PIN in a COW mapping acts as a write */
 };
 /* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
+/* Values of FL_SW_GUP_UNSHARE: 0 = off, 1 = on (a7f226604170, v5.19). */
+/* Values of FL_SW_MPROTECT_WRITABLE. */
+enum {
+	FL_MPROTECT_WRITABLE_OFF,	/* the next write faults and do_wp_page reuses */
+	FL_MPROTECT_WRITABLE_DIRTY,	/* 64fe24a3e05e (v6.0): dirty exclusive anon PTEs */
+	FL_MPROTECT_WRITABLE_EXCL,	/* d84887739d5c (v6.2): clean ones too */
+};
 /* Values of FL_SW_WP_DEFERRED_FLUSH. */
 enum {
 	FL_WPF_NONE,			/* copy regardless of a pending flush */

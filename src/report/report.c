@@ -68,7 +68,9 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 		snprintf(buf, (size_t)len, "%spagemap(%s)", reg, addr);
 		break;
 	case FL_OP_PIN:
-		snprintf(buf, (size_t)len, "%spin_user_pages(%s, %s)", reg, addr, prot_str(op->prot));
+	case FL_OP_PIN_FAST:
+		snprintf(buf, (size_t)len, "%spin_user_pages%s(%s, %s)", reg, op->kind == FL_OP_PIN_FAST ? "_fast" : "",
+			 addr, prot_str(op->prot));
 		break;
 	case FL_OP_UNPIN:
 		snprintf(buf, (size_t)len, "unpin_user_page(%s)", addr);

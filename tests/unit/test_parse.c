@@ -672,7 +672,7 @@ static void test_err_expect(void **state)
 		{ "mm t\nexpect v5.10 lost-writes\n", 2, 14,
 		  "unknown property 'lost-writes' (properties: lost-write leak soft-dirty-miss use-after-free refcount page-leak deadlock sleep-in-atomic assert stuck uffd-wp-bypass pin-divergence)" },
 		{ "mm t\nexpect v5.10 cow=x ok\n", 2, 14,
-		  "unknown switch 'cow' (switches: cow_reuse clear_refs_lock clear_refs_flush clear_refs_skip_pinned uffd_wp uffd_wp_lock uffd_wp_skip_unchanged wp_deferred_flush gup_cow fork_pinned)" },
+		  "unknown switch 'cow' (switches: cow_reuse clear_refs_lock clear_refs_flush clear_refs_skip_pinned uffd_wp uffd_wp_lock uffd_wp_skip_unchanged wp_deferred_flush gup_cow fork_pinned gup_unshare mprotect_writable)" },
 		{ "mm t\nexpect v5.10 cow_reuse=foo ok\n", 2, 24,
 		  "switch cow_reuse has no value 'foo' (values: mapcount page_count anon_exclusive)" },
 		{ "mm t\nexpect v5.10 cow_reuse=mapcount cow_reuse=mapcount ok\n", 2, 33, "switch cow_reuse is set twice" },
