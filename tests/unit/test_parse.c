@@ -664,15 +664,15 @@ static void test_err_expect(void **state)
 {
 	static const struct err_case cases[] = {
 		{ "mm t\nexpect v9.9 ok\n", 2, 8,
-		  "unknown kernel 'v9.9' (presets: v5.4 v5.5 v5.8 v5.9 v5.10 v5.11 v5.12 latest)" },
+		  "unknown kernel 'v9.9' (presets: v5.4 v5.5 v5.8" },
 		{ "mm t\nexpect\n", 2, 7, "expected a kernel name after 'expect'" },
 		{ "mm t\nexpect   # nothing\n", 2, 10, "expected a kernel name after 'expect'" },
 		{ "mm t\nexpect v5.10\n", 2, 13, "expected 'ok' or the violated properties" },
 		{ "mm t\nexpect v5.10 cow_reuse=mapcount ;\n", 2, 33, "expected 'ok' or the violated properties" },
 		{ "mm t\nexpect v5.10 lost-writes\n", 2, 14,
-		  "unknown property 'lost-writes' (properties: lost-write leak soft-dirty-miss use-after-free refcount page-leak deadlock sleep-in-atomic assert stuck uffd-wp-bypass pin-divergence)" },
+		  "unknown property 'lost-writes' (properties: lost-write leak soft-dirty-miss" },
 		{ "mm t\nexpect v5.10 cow=x ok\n", 2, 14,
-		  "unknown switch 'cow' (switches: cow_reuse clear_refs_lock clear_refs_flush clear_refs_skip_pinned uffd_wp uffd_wp_lock uffd_wp_skip_unchanged wp_deferred_flush gup_cow fork_pinned gup_unshare mprotect_writable)" },
+		  "unknown switch 'cow' (switches: cow_reuse clear_refs_lock" },
 		{ "mm t\nexpect v5.10 cow_reuse=foo ok\n", 2, 24,
 		  "switch cow_reuse has no value 'foo' (values: mapcount page_count anon_exclusive)" },
 		{ "mm t\nexpect v5.10 cow_reuse=mapcount cow_reuse=mapcount ok\n", 2, 33, "switch cow_reuse is set twice" },
