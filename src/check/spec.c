@@ -116,7 +116,10 @@ const char *fl_spec_store_str(uint32_t tag, char *buf, int len)
 		return buf;
 	}
 	s = &fl_chk.stores[tag - 1];
-	if (s->tid >= 0)
+	if (s->via_pin)
+		snprintf(buf, (size_t)len, "a device's store of %llu through %s pin (P%d, pfn %u)",
+			 (unsigned long long)s->val, s->tid >= 0 ? "a thread's" : "init's", s->mm, s->pfn);
+	else if (s->tid >= 0)
 		snprintf(buf, (size_t)len, "T%d's store of %llu (P%d, step %u, pfn %u)", fl_sim.t[s->tid].label,
 			 (unsigned long long)s->val, s->mm, s->step, s->pfn);
 	else
@@ -226,6 +229,7 @@ void fl_spec_pin_write(int vi, int tid, int word, uint64_t val)
 	bool shared;
 
 	yield_view(v, FL_ACC_W, "DMA write through the pin");
+	(void)s;
 	f->w[word] = val;
 	f->tag[word] = tag;
 	s->via_pin = 1;
@@ -236,6 +240,14 @@ void fl_spec_pin_write(int vi, int tid, int word, uint64_t val)
 		*spec_word(v->mm, v->vpn, word, &shared) = (uint16_t)tag;
 	FL_TRACE_AS("device", "write %llu to %s through the pin (pfn %d)", (unsigned long long)val,
 		    fl_vaw(v->vpn, word), v->pfn);
+	/* DMA never walks the page table: uffd-wp cannot stop it. */
+	if (v->valid && fl_chk.wp_held[v->mm][v->vpn]) {
+		char buf[96];
+
+		fl_violate(FL_PROP_UFFD_WP_BYPASS, tid, "P%d %s: %s landed on a page write-protected since step %u, without a userfault",
+			   v->mm, fl_vaw(v->vpn, word), fl_spec_store_str(tag, buf, sizeof(buf)),
+			   fl_chk.wp_held[v->mm][v->vpn] - 1);
+	}
 }
 
 /* Reading a pipe filled by vmsplice: never another process's later private data. */
