@@ -61,6 +61,7 @@ enum fl_lit_kind {
 	FL_OP_VMSPLICE,		/* [rK =] vmsplice(A[+off]): get_user_pages_fast(FOLL_GET) into a pipe */
 	FL_OP_PIPE_READ,	/* [rK =] pipe_read(A+off): read that word from the pipe */
 	FL_OP_PIN_FAST,		/* [rK =] pin_user_pages_fast(A[+off], rw|ro): the lockless path first */
+	FL_OP_MADV_DONTFORK,	/* madvise_dontfork(A[+off] [, N]): VM_DONTCOPY */
 };
 
 /* Protection bits (mmap, mprotect). */

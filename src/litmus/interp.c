@@ -197,6 +197,9 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 		set_reg(slot, op->reg, errno_reg(fl_mcopy_atomic(t, op_vpn(op), op->value,
 								 op->kind == FL_OP_UFFD_ZEROPAGE)));
 		break;
+	case FL_OP_MADV_DONTFORK:
+		fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
+		break;
 	case FL_OP_UFFD_WAIT:
 		set_reg(slot, op->reg, (uint64_t)fl_uffd_read_msg(t));
 		break;

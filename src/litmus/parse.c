@@ -614,6 +614,7 @@ static const struct op_desc {
 	{ "uffd_wait", FL_OP_UFFD_WAIT, DEST_REG, ARGS_NONE },
 	{ "pin_read", FL_OP_PIN_READ, DEST_REG, ARGS_ADDR },
 	{ "pin_user_pages_fast", FL_OP_PIN_FAST, DEST_REG, ARGS_PIN },
+	{ "madvise_dontfork", FL_OP_MADV_DONTFORK, DEST_NONE, ARGS_RANGE },
 	{ "pin_write", FL_OP_PIN_WRITE, DEST_NONE, ARGS_WRITE },
 	{ "vmsplice", FL_OP_VMSPLICE, DEST_REG, ARGS_ADDR },
 	{ "pipe_read", FL_OP_PIPE_READ, DEST_REG, ARGS_ADDR },

@@ -22,7 +22,7 @@ int fl_dup_mm(struct fl_task *t, int child)
 		struct fl_vma *src = &fl_mm.mm[parent].vma[i];
 		struct fl_vma *dst = &fl_mm.mm[child].vma[i];
 
-		if (!fl_vma_live(src))
+		if (!fl_vma_live(src) || (src->vm_flags & VM_DONTCOPY))
 			continue;
 		*dst = *src;	/* vm_area_dup; shmem VMAs share the object */
 		/* dup_userfaultfd without UFFD_FEATURE_EVENT_FORK: the child is not registered. */

@@ -52,6 +52,7 @@ struct fl_page {
 #define VM_MAYWRITE	(1u << 5)
 #define VM_UFFD_MISSING	(1u << 9)
 #define VM_UFFD_WP	(1u << 12)
+#define VM_DONTCOPY	(1u << 17)
 #define VM_SOFTDIRTY	(1u << 27)
 
 struct fl_vma {
@@ -239,6 +240,7 @@ struct fl_vma *fl_find_vma(int mm, int vpn);
 int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 or -errno */
 int fl_do_munmap(struct fl_task *t, int vpn, int npages);
 void fl_exit_mmap(struct fl_task *t, int mm);
+int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages);
 void fl_vma_set_page_prot(struct fl_vma *vma);
 void fl_mm_init(int mm);
 

@@ -190,6 +190,30 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 	return 0;
 }
 
+/* madvise(MADV_DONTFORK): the VMAs of the range are not copied into a child (VM_DONTCOPY). */
+int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages)
+{
+	int mm = t->mm, end = vpn + npages, ret = 0;
+
+	fl_mmap_write_lock(t, mm);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "madvise_behavior");
+	if (fl_vma_split_range(mm, vpn, end)) {
+		ret = -12;
+		goto out;
+	}
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (fl_vma_live(v) && v->start >= vpn && v->end <= end) {
+			v->vm_flags |= VM_DONTCOPY;
+			FL_TRACE("P%d %s..%s: VM_DONTCOPY", mm, fl_va(v->start), fl_va(v->end - 1));
+		}
+	}
+out:
+	fl_mmap_write_unlock(t, mm);
+	return ret;
+}
+
 /* exit_mmap: tear the whole address space down (fullmm gather). */
 void fl_exit_mmap(struct fl_task *t, int mm)
 {

@@ -90,6 +90,9 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 	case FL_OP_UFFD_ZEROPAGE:
 		snprintf(buf, (size_t)len, "%suffd_zeropage(%s)", reg, addr);
 		break;
+	case FL_OP_MADV_DONTFORK:
+		snprintf(buf, (size_t)len, "madvise_dontfork(%s)", addr);
+		break;
 	case FL_OP_UFFD_WAIT:
 		snprintf(buf, (size_t)len, "%suffd_wait()", reg);
 		break;
