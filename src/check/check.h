@@ -127,7 +127,7 @@ uint64_t fl_spec_pipe_read(int v, int tid, int word);
 /* --- end-of-execution checks (final.c) --------------------------------- */
 /* Read back every mapped address, pagemap soft-dirty, stale PTE/TLB entries. */
 void fl_check_final_state(void);
-/* After teardown: no page may remain allocated. */
+/* After teardown: no page may remain allocated, and no swap slot in use. */
 void fl_check_no_page_leak(void);
 
 #endif

@@ -22,7 +22,7 @@ static const struct fl_vma *vma_of(int mm, int vpn)
 	return NULL;
 }
 
-/* Every mapped word, read through the page tables as the kernel sees them. */
+/* Every mapped word, read through the page tables as the kernel sees them (swapped out: from swap). */
 static void read_back(int mm)
 {
 	for (int vpn = 0; vpn < FL_VPNS; vpn++) {
@@ -34,11 +34,18 @@ static void read_back(int mm)
 		const struct fl_vma *v = vma_of(mm, vpn);
 		int pfn = pte_present(pte) ? (int)pte_pfn(pte) : -1;
 
+		const struct fl_swap_slot *slot = NULL;
+
 		/* A shared page not mapped here (the child of a fork refaults it) is read from the page cache. */
 		if (pfn < 0 && v->shmem >= 0 && fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start])
 			pfn = fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start] - 1;
+		/* Swapped out: the swap cache page if there is one (it may be newer), else the slot. */
+		if (is_swap_pte(pte)) {
+			slot = &fl_mm.swap[pte_to_swp_entry(pte)];
+			pfn = slot->cache - 1;
+		}
 		for (int w = 0; w < FL_PAGE_WORDS; w++) {
-			uint32_t got = pfn >= 0 ? fl_hw.frame[pfn].tag[w] : 0;
+			uint32_t got = pfn >= 0 ? fl_hw.frame[pfn].tag[w] : slot ? slot->tag[w] : 0;
 
 			fl_spec_compare(mm, -1, vpn, w, got, "at the final read-back");
 		}
@@ -57,7 +64,8 @@ static void soft_dirty(int mm)
 
 		if (!tag || !v)
 			continue;
-		if ((v->vm_flags & VM_SOFTDIRTY) || (pte_present(pte) && pte_soft_dirty(pte)))
+		if ((v->vm_flags & VM_SOFTDIRTY) || (pte_present(pte) && pte_soft_dirty(pte)) ||
+		    (is_swap_pte(pte) && pte_swp_soft_dirty(pte)))
 			continue;
 		fl_violate(FL_PROP_SOFT_DIRTY_MISS, fl_chk.stores[tag - 1].tid,
 			   "P%d %s: %s landed after clear_refs returned, but pagemap reports the page soft-clean",
@@ -117,5 +125,21 @@ void fl_check_no_page_leak(void)
 	}
 	if (cnt)
 		fl_violate(FL_PROP_PAGE_LEAK, -1, "%d page%s still allocated after teardown:%s",
+			   cnt, cnt == 1 ? "" : "s", list);
+	/* Swap slots too: every swap PTE is gone, so no slot may hold a count or a swap cache page. */
+	n = cnt = 0;
+	list[0] = '\0';
+	for (int slot = 1; slot < FL_SWAP_SLOTS; slot++) {
+		const struct fl_swap_slot *s = &fl_mm.swap[slot];
+
+		if (!s->count && !s->cache)
+			continue;
+		cnt++;
+		if (n < (int)sizeof(list) - 40)
+			n += snprintf(list + n, sizeof(list) - (size_t)n, " slot %d (swap count %d, swap cache pfn %d)",
+				      slot, s->count, s->cache - 1);
+	}
+	if (cnt)
+		fl_violate(FL_PROP_PAGE_LEAK, -1, "%d swap slot%s still in use after teardown:%s",
 			   cnt, cnt == 1 ? "" : "s", list);
 }

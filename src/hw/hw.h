@@ -54,6 +54,7 @@ enum fl_obj_type {
 	FL_OT_SDEPOCH,		/* "clear_refs returned" marker of an mm */
 	FL_OT_SHMEM,		/* a shmem object's page cache */
 	FL_OT_UFFD,		/* userfaultfd contexts: messages and waiters */
+	FL_OT_SWAP,		/* 0: swap_map and the swap cache; 1 + slot: a slot's contents */
 };
 #define FL_OBJ(type, idx)	(((uint32_t)(type) << 20) | (uint32_t)(idx))
 #define FL_OBJ_TYPE(o)		((o) >> 20)
@@ -92,6 +93,36 @@ static inline pte_t pte_clear_soft_dirty(pte_t p) { return p & ~_PAGE_SOFT_DIRTY
 static inline pte_t pte_mkspecial(pte_t p) { return p | _PAGE_SPECIAL; }
 static inline pte_t pfn_pte(uint32_t pfn, uint32_t prot) { return (pfn << FL_PTE_PFN_SHIFT) | prot; }
 static inline bool pte_same(pte_t a, pte_t b) { return a == b; }
+static inline pte_t pte_mksoft_dirty(pte_t p) { return p | _PAGE_SOFT_DIRTY; }
+static inline pte_t pte_mkuffd_wp(pte_t p) { return p | _PAGE_UFFD_WP; }
+
+/*
+ * Swap entries: a PTE that is neither none nor present holds a swap slot
+ * where the pfn would be (one swap device, so the entry is the slot).
+ * x86 keeps three software bits in bits the swap entry leaves free, and
+ * they mean something only while the PTE is not present: soft-dirty in
+ * bit 1 (_PAGE_RW's place), uffd-wp in bit 2 (_PAGE_USER's) and, from
+ * v5.19 (1493a1913e34), "the page was exclusive" in bit 3 (_PAGE_PWT's).
+ * _PAGE_SWP is the model's own marker: x86 recognises a swap entry only
+ * by !none && !present; the marker keeps every swap PTE non-zero.
+ */
+#define _PAGE_SWP_SOFT_DIRTY	_PAGE_RW
+#define _PAGE_SWP_UFFD_WP	(1u << 2)
+#define _PAGE_SWP_EXCLUSIVE	(1u << 3)
+#define _PAGE_SWP		(1u << 12)
+
+static inline bool is_swap_pte(pte_t p) { return !pte_none(p) && !pte_present(p); }
+static inline pte_t swp_entry_to_pte(uint32_t slot) { return (slot << FL_PTE_PFN_SHIFT) | _PAGE_SWP; }
+static inline uint32_t pte_to_swp_entry(pte_t p) { return p >> FL_PTE_PFN_SHIFT; }	/* the slot */
+static inline bool pte_swp_soft_dirty(pte_t p) { return p & _PAGE_SWP_SOFT_DIRTY; }
+static inline pte_t pte_swp_mksoft_dirty(pte_t p) { return p | _PAGE_SWP_SOFT_DIRTY; }
+static inline pte_t pte_swp_clear_soft_dirty(pte_t p) { return p & ~_PAGE_SWP_SOFT_DIRTY; }
+static inline bool pte_swp_uffd_wp(pte_t p) { return p & _PAGE_SWP_UFFD_WP; }
+static inline pte_t pte_swp_mkuffd_wp(pte_t p) { return p | _PAGE_SWP_UFFD_WP; }
+static inline pte_t pte_swp_clear_uffd_wp(pte_t p) { return p & ~_PAGE_SWP_UFFD_WP; }
+static inline bool pte_swp_exclusive(pte_t p) { return p & _PAGE_SWP_EXCLUSIVE; }
+static inline pte_t pte_swp_mkexclusive(pte_t p) { return p | _PAGE_SWP_EXCLUSIVE; }
+static inline pte_t pte_swp_clear_exclusive(pte_t p) { return p & ~_PAGE_SWP_EXCLUSIVE; }
 
 /* --- state -------------------------------------------------------------- */
 struct fl_tlbe {

@@ -62,6 +62,7 @@ enum fl_lit_kind {
 	FL_OP_PIPE_READ,	/* [rK =] pipe_read(A+off): read that word from the pipe */
 	FL_OP_PIN_FAST,		/* [rK =] pin_user_pages_fast(A[+off], rw|ro): the lockless path first */
 	FL_OP_MADV_DONTFORK,	/* madvise_dontfork(A[+off] [, N]): VM_DONTCOPY */
+	FL_OP_MADV_PAGEOUT,	/* madvise_pageout(A[+off] [, N]): MADV_PAGEOUT, reclaim to swap */
 };
 
 /* Protection bits (mmap, mprotect). */

@@ -200,6 +200,9 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 	case FL_OP_MADV_DONTFORK:
 		fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
 		break;
+	case FL_OP_MADV_PAGEOUT:
+		fl_madvise_pageout(t, op_vpn(op), op_npages(op));
+		break;
 	case FL_OP_UFFD_WAIT:
 		set_reg(slot, op->reg, (uint64_t)fl_uffd_read_msg(t));
 		break;
@@ -345,6 +348,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	fl_spec_reset();
 	fl_chk.sd_tracked = scenario_uses(sc, FL_OP_CLEAR_REFS);
 	uses_uffd = scenario_uses(sc, FL_OP_UFFD_REGISTER);
+	fl_mm.swapon = scenario_uses(sc, FL_OP_MADV_PAGEOUT);	/* swapon: only scenarios that swap have a device */
 	memset(&fl_is, 0, sizeof(fl_is));
 	init_op = NULL;
 	if (setjmp(init_env)) {
@@ -435,6 +439,7 @@ static void teardown(void)
 		}
 	}
 	fl_shmem_release_all();
+	fl_swap_reclaim_orphans();
 	fl_check_no_page_leak();
 	fl_tracing = tracing;
 }

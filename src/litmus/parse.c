@@ -618,6 +618,7 @@ static const struct op_desc {
 	{ "pin_write", FL_OP_PIN_WRITE, DEST_NONE, ARGS_WRITE },
 	{ "vmsplice", FL_OP_VMSPLICE, DEST_REG, ARGS_ADDR },
 	{ "pipe_read", FL_OP_PIPE_READ, DEST_REG, ARGS_ADDR },
+	{ "madvise_pageout", FL_OP_MADV_PAGEOUT, DEST_NONE, ARGS_RANGE },
 };
 
 static const struct op_desc *find_op(const struct tok *t)

@@ -209,10 +209,10 @@ static unsigned wp_page_copy(struct vm_fault *vmf)
 	return copied ? VM_FAULT_WRITE : 0;
 }
 
-/* reuse_swap_page without swap: the page is ours iff it is mapped once. */
+/* reuse_swap_page (swap.c): mappings plus swap PTEs of the page's slot come to at most 1. */
 static bool reuse_swap_page(int pfn)
 {
-	return fl_page_mapcount(pfn) == 1;
+	return fl_reuse_swap_page(pfn);
 }
 
 /*
@@ -379,6 +379,143 @@ static unsigned do_wp_page(struct vm_fault *vmf)
 	return wp_page_copy(vmf);
 }
 
+static bool page_unlocked(const void *arg)
+{
+	return !(((const struct fl_page *)arg)->flags & PG_locked);
+}
+
+/*
+ * lock_page_or_retry: a first fault attempt does not sleep on a page lock
+ * with mmap_lock held: it drops mmap_lock, waits for the page to be
+ * unlocked and returns VM_FAULT_RETRY, and the fault is taken again.
+ * Returns true with the page locked, or false with mmap_lock released.
+ */
+static bool lock_page_or_retry(struct vm_fault *vmf, int pfn)
+{
+	struct fl_task *t = vmf->task;
+
+	if (fl_trylock_page(t, pfn))
+		return true;
+	if ((vmf->flags & FAULT_FLAG_ALLOW_RETRY) && !(vmf->flags & FAULT_FLAG_TRIED)) {
+		fl_mmap_read_unlock(t, vmf->mm);
+		fl_sim_wait(fl_obj_pagelock(pfn), FL_ACC_ACQ_SH, page_unlocked, &fl_mm.page[pfn], true,
+			    "wait_on_page_locked");
+		FL_TRACE_AS("do_swap_page", "pfn %d was locked: mmap_lock dropped, waited for it: VM_FAULT_RETRY", pfn);
+		return false;
+	}
+	fl_lock_page(t, pfn);
+	return true;
+}
+
+/*
+ * do_swap_page - fault on a swap PTE.  Find the page in the swap cache or
+ * read it in (swapin_readahead: the page stays in the swap cache, which
+ * holds a reference), lock it, check it is still the slot's, recheck the
+ * PTE under the PTL, map it and drop the swap PTE's count (swap_free).
+ * The reuse decision of a write fault is the era's:
+ *  - up to v5.17 (cow_reuse mapcount and page_count alike): reuse_swap_page,
+ *    called while the swap PTE still counts and before the page is mapped:
+ *    mappings + swap PTEs == 1, page references not counted; if so the
+ *    page leaves the swap cache and is mapped writable.  do_wp_page
+ *    switched to page_count in v5.9; do_swap_page kept reuse_swap_page.
+ *    (v5.18's c145e0b47c77 is not modelled: the v5.18 preset keeps it.)
+ *  - v5.19 (anon_exclusive): exclusive if the swap PTE says so
+ *    (1493a1913e34); otherwise a write fault first tries to free the swap
+ *    cache (should_try_to_free_swap: page_count == 2) and reuses at
+ *    page_count == 1.  The rmap records the exclusivity.
+ * A write fault that cannot reuse maps the page read-only and goes on into
+ * do_wp_page with the PTL held, as the kernel does.  Soft-dirty and uffd-wp
+ * come back from the swap PTE (uffd-wp also write-protects).
+ * Enter: mmap_lock read-held, PTL not held.  Return: same locks, except
+ * after VM_FAULT_RETRY: mmap_lock released (lock_page_or_retry).
+ */
+static unsigned do_swap_page(struct vm_fault *vmf)
+{
+	struct fl_task *t = vmf->task;
+	struct fl_vma *vma = vmf->vma;
+	int slot = (int)pte_to_swp_entry(vmf->orig_pte);
+	bool write = vmf->flags & FAULT_FLAG_WRITE, exclusive = false;
+	unsigned ret = 0;
+	pte_t pte;
+	int page;
+
+	page = fl_lookup_swap_cache(t, slot);
+	if (page < 0) {
+		page = fl_swapin_readahead(t, slot);
+		if (page < 0) {
+			/* Back out if somebody else faulted in this pte meanwhile. */
+			fl_pte_lock(t, vmf->mm, vmf->vpn);
+			if (pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte))
+				ret = VM_FAULT_OOM;
+			fl_pte_unlock(t, vmf->mm, vmf->vpn);
+			return ret;
+		}
+	}
+	if (!lock_page_or_retry(vmf, page)) {
+		fl_put_page(page);
+		return VM_FAULT_RETRY;
+	}
+	/* try_to_free_swap, reuse_swap_page or reclaim may have released the swap cache meanwhile. */
+	if (!(fl_page_flags(page) & PG_swapcache) || fl_mm.page[page].private != slot) {
+		FL_TRACE("pfn %d is no longer slot %d's: back off", page, slot);
+		goto out_page;
+	}
+	fl_pte_lock(t, vmf->mm, vmf->vpn);
+	if (!pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
+		FL_TRACE("pte changed under us: back off");
+		goto out_nomap;
+	}
+	pte = pfn_pte((uint32_t)page, vma->vm_page_prot);
+	if (FL_POL(COW_REUSE) != FL_COW_REUSE_ANON_EXCLUSIVE) {
+		/* reuse_swap_page() must be called while the page is counted on swap, not yet in mapcount. */
+		if (write && reuse_swap_page(page)) {
+			pte = maybe_mkwrite(pte_mkdirty(pte), vma);
+			vmf->flags &= ~FAULT_FLAG_WRITE;
+			ret |= VM_FAULT_WRITE;
+		}
+		if (pte_swp_soft_dirty(vmf->orig_pte))
+			pte = pte_mksoft_dirty(pte);
+		if (pte_swp_uffd_wp(vmf->orig_pte))
+			pte = pte_wrprotect(pte_mkuffd_wp(pte));
+		fl_set_pte_at(vmf->mm, vmf->vpn, pte);
+		fl_page_add_anon_rmap(page, false);	/* do_page_add_anon_rmap: no PG_anon_exclusive yet */
+		fl_swap_free(slot);
+	} else {
+		exclusive = pte_swp_exclusive(vmf->orig_pte);
+		fl_swap_free(slot);
+		if (write && fl_page_count(page) == 2)	/* should_try_to_free_swap */
+			fl_try_to_free_swap(page);
+		if (exclusive || fl_page_count(page) == 1) {
+			if (write) {
+				pte = maybe_mkwrite(pte_mkdirty(pte), vma);
+				vmf->flags &= ~FAULT_FLAG_WRITE;
+				ret |= VM_FAULT_WRITE;
+			}
+			exclusive = true;	/* RMAP_EXCLUSIVE */
+		}
+		if (pte_swp_soft_dirty(vmf->orig_pte))
+			pte = pte_mksoft_dirty(pte);
+		if (pte_swp_uffd_wp(vmf->orig_pte))
+			pte = pte_wrprotect(pte_mkuffd_wp(pte));
+		fl_page_add_anon_rmap(page, exclusive);
+		fl_set_pte_at(vmf->mm, vmf->vpn, pte);
+	}
+	FL_TRACE("map pfn %d at %s from slot %d%s", page, fl_va(vmf->vpn), slot,
+		 pte_write(pte) ? " (W, dirty)" : " (R/O)");
+	fl_unlock_page(t, page);
+	vmf->orig_pte = pte;
+	if (vmf->flags & FAULT_FLAG_WRITE)
+		return ret | do_wp_page(vmf);	/* with the PTL held */
+	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	return ret;
+out_nomap:
+	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+out_page:
+	fl_unlock_page(t, page);
+	fl_put_page(page);
+	return ret;
+}
+
 /*
  * handle_pte_fault - dispatch on the PTE found.
  * Enter: mmap_lock read-held.  Return: same.
@@ -394,6 +531,8 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 			return do_anonymous_page(vmf);
 		return do_shmem_fault(vmf);
 	}
+	if (!pte_present(vmf->orig_pte))
+		return do_swap_page(vmf);
 	fl_pte_lock(vmf->task, vmf->mm, vmf->vpn);
 	entry = fl_ptep_get(vmf->mm, vmf->vpn);
 	if (!pte_same(entry, vmf->orig_pte)) {
@@ -456,6 +595,9 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 				fl_page_remove_rmap(pfn);
 			fl_tlb_remove_page(t, tlb, vpn, pfn);	/* tlb_remove_tlb_entry + __tlb_remove_page */
 			FL_TRACE("zap %s (pfn %u)", fl_va(vpn), pte_pfn(ptent));
+		} else if (is_swap_pte(ptent)) {
+			FL_TRACE("zap %s (swap slot %u)", fl_va(vpn), pte_to_swp_entry(ptent));
+			fl_free_swap_and_cache(t, (int)pte_to_swp_entry(ptent));
 		}
 		fl_pte_unlock(t, mm, vpn);
 	}
@@ -540,6 +682,26 @@ static int copy_present_page(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 	return 0;
 }
 
+/*
+ * copy_nonpresent_pte: the child shares a swap PTE, with one more count on
+ * the slot (swap_duplicate).  From v5.19 the entry stops being exclusive,
+ * in the parent too (1493a1913e34).  The child gets no uffd-wp bit, as in
+ * copy_present_pte (8f34f1eac382, 2021; before it the swap PTE's bit went
+ * over to the child).  Enter: both PTLs held.
+ */
+static void copy_nonpresent_pte(int dst_mm, int src_mm, int vpn, pte_t pte)
+{
+	int slot = (int)pte_to_swp_entry(pte);
+
+	fl_swap_duplicate(slot);
+	if (pte_swp_exclusive(pte)) {
+		pte = pte_swp_clear_exclusive(pte);
+		fl_set_pte_at(src_mm, vpn, pte);
+	}
+	fl_set_pte_at(dst_mm, vpn, pte_swp_clear_uffd_wp(pte));
+	FL_TRACE("P%d %s: swap slot %d shared with P%d", src_mm, fl_va(vpn), slot, dst_mm);
+}
+
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src)
 {
 	int prealloc = -1;
@@ -558,6 +720,8 @@ int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma 
 			ret = copy_present_page(dst_mm, src_mm, src, vpn, pte, &prealloc);
 			if (ret > 0)
 				copy_present_pte(dst_mm, src_mm, src, vpn, pte);
+		} else if (!pte_none(pte)) {
+			copy_nonpresent_pte(dst_mm, src_mm, vpn, pte);
 		}
 		fl_pte_unlock(t, src_mm, vpn);
 		fl_pte_unlock(t, dst_mm, vpn);

@@ -11,8 +11,10 @@
  *
  * Simplifications (see docs/model.md):
  *  - one PTE level; FL_PTES_PER_TABLE PTEs share one PTL (split PTL);
- *  - no THP, no swap (yet), no KSM, no LRU pagevecs: their extra page
- *    references are what the litmus get_page()/put_page() stand for;
+ *  - no THP, no KSM, no LRU pagevecs: their extra page references are
+ *    what the litmus get_page()/put_page() stand for;
+ *  - swap is one device of FL_SWAP_SLOTS slots with a swap cache, filled
+ *    by madvise(MADV_PAGEOUT) only (swap.c, madvise.c);
  *  - the rwsem is not fair (a waiting writer does not hold off readers).
  */
 #ifndef FL_MM_MM_H
@@ -37,12 +39,15 @@
 #define PG_anon_exclusive	(1u << 3)
 #define PG_reserved		(1u << 4)	/* the zero page */
 #define PG_shmem		(1u << 5)
+#define PG_dirty		(1u << 6)	/* set_page_dirty: the swap slot, if any, is stale */
+#define PG_isolated		(1u << 7)	/* off the LRU: isolate_lru_page took it (the kernel clears PG_lru) */
 
 struct fl_page {
 	int16_t refcount;	/* page_count() */
 	int16_t mapcount;	/* page_mapcount(): PTEs mapping it */
 	uint16_t flags;
 	int8_t lock_owner;	/* tid + 1 holding PG_locked, for traces */
+	int8_t private;		/* page_private(): the swap slot of a PG_swapcache page */
 };
 
 /* vm_flags */
@@ -106,6 +111,21 @@ struct fl_shmem {
 	int8_t page[FL_SHMEM_PAGES];	/* pfn + 1 in the page cache, 0 if none */
 };
 
+/*
+ * One swap device.  swap_map[] counts the swap PTEs that refer to a slot;
+ * the swap cache maps a slot to the page that holds its data in memory
+ * (SWAP_HAS_CACHE is "cache != 0": the model adds a page to the cache in
+ * the same step as it claims the slot).  A slot is free when both are 0.
+ * Slot 0 is the swap header and never handed out.
+ */
+#define FL_SWAP_SLOTS	32
+struct fl_swap_slot {
+	uint8_t count;			/* swap_map: swap PTEs referring to the slot */
+	int8_t cache;			/* pfn + 1 of the swap cache page, 0 if none */
+	uint64_t w[FL_PAGE_WORDS];	/* what pageout wrote */
+	uint32_t tag[FL_PAGE_WORDS];	/* and the stores that wrote it (check/spec.c) */
+};
+
 struct fl_mm_state {
 	struct fl_page page[FL_MAX_FRAMES];
 	int8_t free_list[FL_MAX_FRAMES];	/* LIFO: a freed page is reused first */
@@ -113,6 +133,8 @@ struct fl_mm_state {
 	struct fl_mm mm[FL_MAX_MM];
 	struct fl_shmem shmem[FL_MAX_SHMEM];
 	struct fl_uffd_waiter uffd_waiter[FL_SIM_MAX_THREADS];	/* indexed by tid */
+	struct fl_swap_slot swap[FL_SWAP_SLOTS];
+	uint8_t swapon;		/* a swap device exists (the scenario uses swap); fixed for a run */
 };
 
 extern struct fl_mm_state fl_mm;
@@ -153,6 +175,10 @@ static inline uint32_t fl_obj_mmap_lock(int mm) { return FL_OBJ(FL_OT_MMAP_LOCK,
 static inline uint32_t fl_obj_vma(int mm) { return FL_OBJ(FL_OT_VMA, mm); }
 static inline uint32_t fl_obj_mmflags(int mm) { return FL_OBJ(FL_OT_MMFLAGS, mm); }
 static inline uint32_t fl_obj_alloc(void) { return FL_OBJ(FL_OT_ALLOC, 0); }
+/* swap_map and the swap cache of the one swap device (si->lock, the swap cache's xa_lock). */
+static inline uint32_t fl_obj_swap(void) { return FL_OBJ(FL_OT_SWAP, 0); }
+/* The data of one swap slot (the disk). */
+static inline uint32_t fl_obj_swap_slot(int slot) { return FL_OBJ(FL_OT_SWAP, 1 + slot); }
 
 /* --- locking.c ------------------------------------------------------------ */
 void fl_mmap_read_lock(struct fl_task *t, int mm);
@@ -175,6 +201,7 @@ void fl_set_pte_at(int mm, int vpn, pte_t pte);
 void fl_set_pte_at_with(int mm, int vpn, pte_t pte, uint32_t extra_obj);
 pte_t fl_ptep_get_and_clear(int mm, int vpn);
 void fl_ptep_set_wrprotect(int mm, int vpn);
+bool fl_ptep_test_and_clear_young(int mm, int vpn);
 /* ptep_modify_prot_start/commit: get-and-clear, then set (two steps). */
 pte_t fl_ptep_modify_prot_start(int mm, int vpn);
 void fl_ptep_modify_prot_commit(int mm, int vpn, pte_t pte);
@@ -189,6 +216,7 @@ int fl_page_count(int pfn);
 int fl_page_mapcount(int pfn);
 bool fl_page_maybe_dma_pinned(int pfn);
 void fl_page_add_new_anon_rmap(int pfn, bool exclusive);
+void fl_page_add_anon_rmap(int pfn, bool exclusive);	/* one more mapping of an anon page (do_swap_page) */
 void fl_page_dup_rmap(int pfn);
 void fl_page_remove_rmap(int pfn);
 void fl_page_set_flags(int pfn, unsigned set, unsigned clear);
@@ -253,6 +281,22 @@ long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int 
 			  unsigned cp_flags);
 uint32_t fl_vm_get_page_prot(uint32_t vm_flags);
 void fl_vma_wrprotect_pending(struct fl_task *t, struct fl_vma *vma, int delta);
+
+/* --- swap.c: the swap device, the swap cache, reclaim (vmscan, rmap) ------ */
+int fl_lookup_swap_cache(struct fl_task *t, int slot);	/* pfn with a reference, or -1 */
+int fl_swapin_readahead(struct fl_task *t, int slot);	/* pfn with a reference, data read; -1 if gone */
+void fl_swap_duplicate(int slot);
+void fl_swap_free(int slot);
+void fl_free_swap_and_cache(struct fl_task *t, int slot);
+void fl_free_swap_cache(struct fl_task *t, int pfn);
+bool fl_try_to_free_swap(int pfn);			/* page locked */
+bool fl_reuse_swap_page(int pfn);			/* page locked */
+bool fl_isolate_lru_page(int pfn);			/* with a reference */
+void fl_reclaim_pages(struct fl_task *t, const int *pfns, const int *vpns, int n);
+void fl_swap_reclaim_orphans(void);			/* harness teardown */
+
+/* --- madvise.c -------------------------------------------------------------- */
+int fl_madvise_pageout(struct fl_task *t, int vpn, int npages);
 
 /* --- fork.c ---------------------------------------------------------------- */
 int fl_dup_mm(struct fl_task *t, int child_mm);

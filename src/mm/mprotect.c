@@ -104,6 +104,18 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 				 (ptent & _PAGE_PROTNONE) ? "none" : pte_write(ptent) ? "W" : "R",
 				 pte_uffd_wp(ptent) ? " uffd-wp" : "");
 			pages++;
+		} else if (is_swap_pte(oldpte)) {
+			/* A swap PTE keeps its entry; only its uffd-wp bit follows UFFDIO_WRITEPROTECT. */
+			ptent = oldpte;
+			if (uffd_wp)
+				ptent = pte_swp_mkuffd_wp(ptent);
+			else if (uffd_wp_resolve)
+				ptent = pte_swp_clear_uffd_wp(ptent);
+			if (!pte_same(oldpte, ptent)) {
+				fl_set_pte_at(mm, vpn, ptent);
+				FL_TRACE("%s: swap pte%s", fl_va(vpn), pte_swp_uffd_wp(ptent) ? " uffd-wp" : ", uffd-wp cleared");
+				pages++;
+			}
 		}
 		fl_pte_unlock(t, mm, vpn);
 	}

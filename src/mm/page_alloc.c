@@ -149,6 +149,19 @@ void fl_page_add_new_anon_rmap(int pfn, bool exclusive)
 	check_counts(pfn);
 }
 
+/* page_add_anon_rmap: do_swap_page maps a page other PTEs may map too. */
+void fl_page_add_anon_rmap(int pfn, bool exclusive)
+{
+	struct fl_page *p = &fl_mm.page[pfn];
+
+	fl_sim_yield(fl_obj_page(pfn), FL_ACC_W, "page_add_anon_rmap");
+	p->mapcount++;
+	p->flags |= PG_anon;
+	if (exclusive)
+		p->flags |= PG_anon_exclusive;
+	check_counts(pfn);
+}
+
 void fl_page_dup_rmap(int pfn)
 {
 	fl_sim_yield(fl_obj_page(pfn), FL_ACC_W, "page_dup_rmap");

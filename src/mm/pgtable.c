@@ -75,6 +75,17 @@ void fl_ptep_set_wrprotect(int mm, int vpn)
 	fl_hw.pgtable[mm][vpn] &= ~(pte_t)_PAGE_RW;
 }
 
+/* x86 ptep_test_and_clear_young: an atomic clear of the accessed bit, no flush. */
+bool fl_ptep_test_and_clear_young(int mm, int vpn)
+{
+	bool young;
+
+	fl_sim_yield(FL_OBJ_PTE(mm, vpn), FL_ACC_W, "ptep_test_and_clear_young");
+	young = pte_young(fl_hw.pgtable[mm][vpn]);
+	fl_hw.pgtable[mm][vpn] &= ~(pte_t)_PAGE_ACCESSED;
+	return young;
+}
+
 pte_t fl_ptep_modify_prot_start(int mm, int vpn)
 {
 	return fl_ptep_get_and_clear(mm, vpn);

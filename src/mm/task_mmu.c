@@ -36,6 +36,11 @@ static void clear_soft_dirty(struct fl_vma *vma, int mm, int vpn)
 {
 	pte_t ptent = fl_ptep_get(mm, vpn), old;
 
+	if (is_swap_pte(ptent)) {
+		fl_set_pte_at(mm, vpn, pte_swp_clear_soft_dirty(ptent));
+		FL_TRACE("%s: swap pte -> !soft-dirty", fl_va(vpn));
+		return;
+	}
 	if (!pte_present(ptent))
 		return;
 	if (FL_POL(CLEAR_REFS_SKIP_PINNED) && pte_is_pinned(vma, mm, ptent)) {
@@ -169,6 +174,12 @@ uint64_t fl_pagemap_read(struct fl_task *t, int mm, int vpn)
 				pm |= 1ull << 57;
 			if (pfn >= 0 && fl_page_mapcount(pfn) == 1)
 				pm |= 1ull << 56;
+		} else if (is_swap_pte(pte)) {
+			pm |= 1ull << 62;	/* PM_SWAP; no page, so never PM_MMAP_EXCLUSIVE */
+			if (pte_swp_soft_dirty(pte))
+				pm |= 1ull << 55;
+			if (pte_swp_uffd_wp(pte))
+				pm |= 1ull << 57;
 		}
 		if (vma->vm_flags & VM_SOFTDIRTY)
 			pm |= 1ull << 55;

@@ -7,7 +7,9 @@
  * taken between instructions, so no user access is half-way through.
  *
  * The mmu_gather batches pages whose PTEs were cleared and frees them
- * only after the TLB flush, so no CPU can reach a page that was freed.
+ * only after the TLB flush, so no CPU can reach a page that was freed;
+ * a batched page that is in the swap cache and mapped nowhere leaves it
+ * first (free_pages_and_swap_cache).
  * tlb_finish_mmu flushes only if something was batched or the range was
  * extended: since 0758cd830494 a gather that batched nothing does not
  * flush (the root of seed 000's race R4).
@@ -92,8 +94,10 @@ void fl_tlb_remove_page(struct fl_task *t, struct mmu_gather *tlb, int vpn, int 
 	if (tlb->npages == FL_GATHER_MAX) {
 		/* Batch full: flush and free now (tlb_flush_mmu). */
 		fl_flush_tlb_range(t, tlb->mm, tlb->start, tlb->end);
-		for (int i = 0; i < tlb->npages; i++)
+		for (int i = 0; i < tlb->npages; i++) {
+			fl_free_swap_cache(t, tlb->pages[i]);	/* free_pages_and_swap_cache */
 			fl_put_page(tlb->pages[i]);
+		}
 		tlb->npages = 0;
 	}
 	tlb->pages[tlb->npages++] = (int16_t)pfn;
@@ -122,8 +126,10 @@ void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb)
 	} else {
 		FL_TRACE("P%d: nothing gathered, no flush", tlb->mm);
 	}
-	for (int i = 0; i < tlb->npages; i++)
+	for (int i = 0; i < tlb->npages; i++) {
+		fl_free_swap_cache(t, tlb->pages[i]);	/* free_pages_and_swap_cache */
 		fl_put_page(tlb->pages[i]);
+	}
 	tlb->npages = 0;
 	fl_dec_tlb_flush_pending(tlb->mm);
 }

@@ -169,6 +169,18 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm: don't play games with pinned pages in clear_page_refs\": skip writable PTEs in COW mappings when mm->has_pinned and page_maybe_dma_pinned()" },
 		},
 	},
+	[FL_SW_SWAP_SKIP_PINNED] = {
+		.name = "swap_skip_pinned",
+		.where = "shrink_page_list (MADV_PAGEOUT's reclaim_pages)",
+		.doc = "whether reclaim leaves a maybe-pinned anon page out of the swap cache (and so mapped)",
+		.nvalues = 2,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "a pinned page is added to the swap cache and unmapped (its PTEs become swap entries); pageout then keeps it, unwritten, since the pin's references make it not freeable" },
+			{ "on", "feb889fb40fa", "v5.11", false, false, false,
+			  "\"mm: don't put pinned pages into the swap cache\": if page_maybe_dma_pinned(), keep the page as it is (keep_locked) before add_to_swap" },
+		},
+	},
 };
 
 #define MC FL_COW_REUSE_MAPCOUNT
@@ -186,14 +198,16 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_UFFD_WP] = uwp, [FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ,	\
 	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush,	\
 	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin,		\
-	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0 } }
+	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0,			\
+	[FL_SW_SWAP_SKIP_PINNED] = crskip /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */ } }
 /* Later presets: the same plus the v5.19+ switches. */
 #define P2(cow, unshare, mprot) { .v = {						\
 	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = 1, [FL_SW_UFFD_WP] = 1,			\
 	[FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ, [FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0,	\
 	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
-	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot } }
+	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot,	\
+	[FL_SW_SWAP_SKIP_PINNED] = 1 } }
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },

@@ -33,6 +33,7 @@ enum fl_switch {
 	FL_SW_FORK_PINNED,		/* fork: copy maybe-pinned anon pages for the child */
 	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN of a maybe-shared anon page unshares it first */
 	FL_SW_MPROTECT_WRITABLE,	/* mprotect maps exclusive anon pages writable directly */
+	FL_SW_SWAP_SKIP_PINNED,		/* shrink_page_list: keep maybe-pinned pages out of the swap cache */
 	FL_SW__COUNT
 };
 
@@ -68,6 +69,7 @@ enum {
 };
 /* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
 /* Values of FL_SW_GUP_UNSHARE: 0 = off, 1 = on (a7f226604170, v5.19). */
+/* Values of FL_SW_SWAP_SKIP_PINNED: 0 = off, 1 = on (feb889fb40fa, v5.11). */
 /* Values of FL_SW_MPROTECT_WRITABLE. */
 enum {
 	FL_MPROTECT_WRITABLE_OFF,	/* the next write faults and do_wp_page reuses */

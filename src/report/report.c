@@ -93,6 +93,12 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 	case FL_OP_MADV_DONTFORK:
 		snprintf(buf, (size_t)len, "madvise_dontfork(%s)", addr);
 		break;
+	case FL_OP_MADV_PAGEOUT:
+		if (op->npages)
+			snprintf(buf, (size_t)len, "madvise_pageout(%s, %d)", addr, op->npages);
+		else
+			snprintf(buf, (size_t)len, "madvise_pageout(%s)", addr);
+		break;
 	case FL_OP_UFFD_WAIT:
 		snprintf(buf, (size_t)len, "%suffd_wait()", reg);
 		break;

@@ -283,8 +283,8 @@ struct wrap {
 /*
  * The observable final state, without pfn numbers (allocation order may
  * legitimately differ): for every live mm, each mapped vpn with its
- * PTE-present bit and frame contents; the violations found so far; and the
- * final register values of every thread.
+ * PTE-present bit and frame contents (or a swapped-out page's data); the
+ * violations found so far; and the final register values of every thread.
  */
 static uint64_t final_state_hash(const struct wrap *w, bool deadlock)
 {
@@ -304,6 +304,13 @@ static uint64_t final_state_hash(const struct wrap *w, bool deadlock)
 			fnv_u64(&f, (uint64_t)vpn << 1 | (pte_present(p) ? 1 : 0));
 			if (pte_present(p))
 				fnv_add(&f, fl_hw.frame[pte_pfn(p)].w, sizeof(fl_hw.frame[0].w));
+			else if (is_swap_pte(p)) {
+				/* Swapped out: the data, from the swap cache page or the slot (not their numbers). */
+				const struct fl_swap_slot *s = &fl_mm.swap[pte_to_swp_entry(p)];
+
+				fnv_u64(&f, 0x5a4bull);
+				fnv_add(&f, s->cache ? fl_hw.frame[s->cache - 1].w : s->w, sizeof(s->w));
+			}
 		}
 	}
 	for (int t = 0; t < w->nthreads; t++) {
