@@ -272,18 +272,35 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
 			FL_TRACE_AS("do_wp_page", "PageAnonExclusive pfn %d -> reuse", page);
 			return true;
 		}
-		if (fl_page_count(page) > 1) {
-			FL_TRACE_AS("do_wp_page", "not exclusive, page_count pfn %d = %d -> copy", page, fl_mm.page[page].refcount);
+		/* the v5.18 refcount rule decides, and a reuse marks the page exclusive */
+		__attribute__((fallthrough));
+	case FL_COW_REUSE_PAGE_COUNT_SWAPCACHE: {
+		/*
+		 * 53a05ad9f21d (v5.18): the swap cache's own reference does not
+		 * count; under the page lock the swap cache is freed if it can be,
+		 * and then only the sole reference may reuse.
+		 */
+		bool ae = FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE;
+		int swapcache = (fl_page_flags(page) & PG_swapcache) ? 1 : 0;
+
+		if (fl_page_count(page) > 1 + swapcache) {
+			FL_TRACE_AS("do_wp_page", "%spage_count pfn %d = %d -> copy", ae ? "not exclusive, " : "",
+				    page, fl_mm.page[page].refcount);
 			return false;
 		}
 		if (!fl_trylock_page(t, page))
 			return false;
+		if (swapcache)
+			fl_try_to_free_swap(page);
 		reuse = fl_page_count(page) == 1;
-		if (reuse)
+		if (reuse && ae)
 			fl_page_set_flags(page, PG_anon_exclusive, 0);	/* page_move_anon_rmap */
 		fl_unlock_page(t, page);
-		FL_TRACE_AS("do_wp_page", "not exclusive, page_count pfn %d = 1 -> %s", page, reuse ? "reuse, mark exclusive" : "copy");
+		FL_TRACE_AS("do_wp_page", "%spage_count pfn %d%s -> %s", ae ? "not exclusive, " : "", page,
+			    swapcache ? " (swap cache freed if possible)" : "",
+			    reuse ? (ae ? "reuse, mark exclusive" : "reuse") : "copy");
 		return reuse;
+	}
 	}
 }
 
@@ -466,7 +483,7 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 		goto out_nomap;
 	}
 	pte = pfn_pte((uint32_t)page, vma->vm_page_prot);
-	if (FL_POL(COW_REUSE) != FL_COW_REUSE_ANON_EXCLUSIVE) {
+	if (FL_POL(SWAP_COW) == FL_SWAP_COW_REUSE_SWAP_PAGE && FL_POL(COW_REUSE) != FL_COW_REUSE_ANON_EXCLUSIVE) {
 		/* reuse_swap_page() must be called while the page is counted on swap, not yet in mapcount. */
 		if (write && reuse_swap_page(page)) {
 			pte = maybe_mkwrite(pte_mkdirty(pte), vma);
@@ -481,7 +498,8 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 		fl_page_add_anon_rmap(page, false);	/* do_page_add_anon_rmap: no PG_anon_exclusive yet */
 		fl_swap_free(slot);
 	} else {
-		exclusive = pte_swp_exclusive(vmf->orig_pte);
+		/* c145e0b47c77 (v5.18): the same refcount logic as do_wp_page; v5.19 adds the exclusive bit. */
+		exclusive = FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE && pte_swp_exclusive(vmf->orig_pte);
 		fl_swap_free(slot);
 		if (write && fl_page_count(page) == 2)	/* should_try_to_free_swap */
 			fl_try_to_free_swap(page);
@@ -497,7 +515,7 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 			pte = pte_mksoft_dirty(pte);
 		if (pte_swp_uffd_wp(vmf->orig_pte))
 			pte = pte_wrprotect(pte_mkuffd_wp(pte));
-		fl_page_add_anon_rmap(page, exclusive);
+		fl_page_add_anon_rmap(page, exclusive && FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
 		fl_set_pte_at(vmf->mm, vmf->vpn, pte);
 	}
 	FL_TRACE("map pfn %d at %s from slot %d%s", page, fl_va(vmf->vpn), slot,

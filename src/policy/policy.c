@@ -18,7 +18,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.name = "cow_reuse",
 		.where = "do_wp_page",
 		.doc = "when a write fault on a write-protected anon PTE may reuse the page instead of copying it",
-		.nvalues = 3,
+		.nvalues = 4,
 		.values = {
 			{ "mapcount", "", "", false, false, false,
 			  "reuse_swap_page() under the page lock: reuse iff mapcount + swapcount == 1; extra references (GUP, LRU batch) do not force a copy" },
@@ -26,6 +26,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm: do_wp_page() simplification\": reuse iff page_count == 1 (trylock_page, mapcount == 1); any extra reference forces a copy" },
 			{ "anon_exclusive", "6c287605fd56", "v5.19", false, false, false,
 			  "PageAnonExclusive set: reuse at once; otherwise the refcount rule, and a reuse marks the page exclusive; fork clears the flag" },
+			{ "page_count_swapcache", "53a05ad9f21d", "v5.18", false, false, false,
+			  "\"mm: optimize do_wp_page() for exclusive pages in the swapcache\": copy if page_count > 1 + PageSwapCache; under the page lock try_to_free_swap(), then reuse iff page_count == 1 (the LRU-pagevec part, d4c470970d45, is not modelled)" },
 		},
 	},
 	[FL_SW_CLEAR_REFS_LOCK] = {
@@ -157,6 +159,18 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm/mprotect: allow clean exclusive anon pages to be writable\": clean ones too" },
 		},
 	},
+	[FL_SW_SWAP_COW] = {
+		.name = "swap_cow",
+		.where = "do_swap_page",
+		.doc = "when a write fault that swaps a page in may map it writable instead of copying",
+		.nvalues = 2,
+		.values = {
+			{ "reuse_swap_page", "", "", false, false, false,
+			  "reuse_swap_page(): mappings plus swap count == 1, other references not counted (kept in do_swap_page after do_wp_page moved to page_count in v5.9: the vmsplice leak came back after a swap-out)" },
+			{ "page_count", "c145e0b47c77", "v5.18", false, false, false,
+			  "\"mm: streamline COW logic in do_swap_page()\": free the swap cache if possible, then reuse only when ours is the only reference (v5.19 also trusts the swap PTE's exclusive bit)" },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",
@@ -199,7 +213,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush,	\
 	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin,		\
 	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0,			\
-	[FL_SW_SWAP_SKIP_PINNED] = crskip /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */ } }
+	[FL_SW_SWAP_SKIP_PINNED] = crskip, /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */	\
+	[FL_SW_SWAP_COW] = FL_SWAP_COW_REUSE_SWAP_PAGE } }
 /* Later presets: the same plus the v5.19+ switches. */
 #define P2(cow, unshare, mprot) { .v = {						\
 	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
@@ -207,7 +222,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ, [FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0,	\
 	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
 	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot,	\
-	[FL_SW_SWAP_SKIP_PINNED] = 1 } }
+	[FL_SW_SWAP_SKIP_PINNED] = 1, [FL_SW_SWAP_COW] = FL_SWAP_COW_PAGE_COUNT } }
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
@@ -221,8 +236,8 @@ static const struct fl_preset presets[] = {
 	  P(PC, WR, EL, 1, 1, FL_WPF_NONE, 0, 1) },
 	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)",
 	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
-	{ "v5.18", "as v5.12 for what is modelled (the swapcache/LRU reuse refinements are not)",
-	  P2(PC, 0, FL_MPROTECT_WRITABLE_OFF) },
+	{ "v5.18", "the swap cache's reference no longer forces a copy (53a05ad9f21d); do_swap_page uses the refcount rule (c145e0b47c77)",
+	  P2(FL_COW_REUSE_PAGE_COUNT_SWAPCACHE, 0, FL_MPROTECT_WRITABLE_OFF) },
 	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56) and R/O pin unsharing (a7f226604170)",
 	  P2(AE, 1, FL_MPROTECT_WRITABLE_OFF) },
 	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)",

@@ -33,6 +33,7 @@ enum fl_switch {
 	FL_SW_FORK_PINNED,		/* fork: copy maybe-pinned anon pages for the child */
 	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN of a maybe-shared anon page unshares it first */
 	FL_SW_MPROTECT_WRITABLE,	/* mprotect maps exclusive anon pages writable directly */
+	FL_SW_SWAP_COW,			/* do_swap_page's reuse rule for a write fault */
 	FL_SW_SWAP_SKIP_PINNED,		/* shrink_page_list: keep maybe-pinned pages out of the swap cache */
 	FL_SW__COUNT
 };
@@ -42,6 +43,7 @@ enum {
 	FL_COW_REUSE_MAPCOUNT,		/* reuse_swap_page(): mapcount + swapcount == 1 */
 	FL_COW_REUSE_PAGE_COUNT,	/* 09854ba94c6a: page_count == 1 */
 	FL_COW_REUSE_ANON_EXCLUSIVE,	/* 6c287605fd56: PageAnonExclusive, else refcount */
+	FL_COW_REUSE_PAGE_COUNT_SWAPCACHE,	/* 53a05ad9f21d: page_count, the swap cache's ref aside */
 };
 /* Values of FL_SW_CLEAR_REFS_LOCK. */
 enum {
@@ -69,6 +71,11 @@ enum {
 };
 /* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
 /* Values of FL_SW_GUP_UNSHARE: 0 = off, 1 = on (a7f226604170, v5.19). */
+/* Values of FL_SW_SWAP_COW. */
+enum {
+	FL_SWAP_COW_REUSE_SWAP_PAGE,	/* <= v5.17: reuse_swap_page() (mappings + swap count) */
+	FL_SWAP_COW_PAGE_COUNT,		/* c145e0b47c77 (v5.18): the do_wp_page refcount logic */
+};
 /* Values of FL_SW_SWAP_SKIP_PINNED: 0 = off, 1 = on (feb889fb40fa, v5.11). */
 /* Values of FL_SW_MPROTECT_WRITABLE. */
 enum {

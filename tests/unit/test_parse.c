@@ -674,7 +674,7 @@ static void test_err_expect(void **state)
 		{ "mm t\nexpect v5.10 cow=x ok\n", 2, 14,
 		  "unknown switch 'cow' (switches: cow_reuse clear_refs_lock" },
 		{ "mm t\nexpect v5.10 cow_reuse=foo ok\n", 2, 24,
-		  "switch cow_reuse has no value 'foo' (values: mapcount page_count anon_exclusive)" },
+		  "switch cow_reuse has no value 'foo' (values: mapcount page_count" },
 		{ "mm t\nexpect v5.10 cow_reuse=mapcount cow_reuse=mapcount ok\n", 2, 33, "switch cow_reuse is set twice" },
 		{ "mm t\nexpect v5.10 ok cow_reuse=mapcount\n", 2, 17, "switch settings come before 'ok' or the properties" },
 		{ "mm t\nexpect v5.10 leak cow_reuse=mapcount\n", 2, 19, "switch settings come before" },
