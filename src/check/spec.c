@@ -140,7 +140,7 @@ void fl_spec_compare(int mm, int tid, int vpn, int word, uint32_t got, const cha
 		return;
 	at = fl_vaw(vpn, word);
 	if (want && fl_chk.stores[want - 1].via_pin && fl_chk.stores[want - 1].mm == mm) {
-		fl_violate(FL_PROP_PIN_DIVERGENCE, tid, "P%d %s %s: the device's %s through the pin is not visible; memory has %s",
+		fl_violate(FL_PROP_PIN_DIVERGENCE, tid, "P%d %s %s: %s is not visible to the process; memory has %s",
 			   mm, at, when, fl_spec_store_str(want, b, sizeof(b)), fl_spec_store_str(got, a, sizeof(a)));
 		return;
 	}

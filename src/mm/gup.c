@@ -71,7 +71,18 @@ static int gup_fast(struct fl_task *t, int vpn, unsigned gup_flags)
 	if (!pte_allows(pte, gup_flags) || gup_must_unshare(pte, gup_flags))
 		return -1;
 	pfn = (int)pte_pfn(pte);
-	try_grab_page(pfn, gup_flags);
+	/*
+	 * try_grab_folio: an atomic get_page_unless_zero - without the PTL the
+	 * page may be on its way to being freed.  (Freeing writes the page
+	 * object too, so this one step sees either the page or its end.)
+	 */
+	fl_sim_yield(fl_obj_page(pfn), FL_ACC_W, "try_grab_folio");
+	if (fl_hw.frame[pfn].free || fl_mm.page[pfn].refcount == 0) {
+		FL_TRACE("pfn %d is being freed: slow path", pfn);
+		return -1;
+	}
+	fl_mm.page[pfn].refcount += (gup_flags & FOLL_PIN) ? GUP_PIN_COUNTING_BIAS : 1;
+	FL_TRACE("%s pfn %d: refcount %d", (gup_flags & FOLL_PIN) ? "pin" : "get", pfn, fl_mm.page[pfn].refcount);
 	if (!pte_same(fl_ptep_get(t->mm, vpn), pte)) {
 		FL_TRACE("pte changed under the lockless walk: drop it, slow path");
 		ungrab_page(pfn, gup_flags);
