@@ -124,6 +124,15 @@ uint64_t fl_spec_pin_read(int v, int tid, int word);
 void fl_spec_pin_write(int v, int tid, int word, uint64_t val);
 uint64_t fl_spec_pipe_read(int v, int tid, int word);
 
+/*
+ * The GUP contract at a return (seed 002): @pages (npages slots, poisoned
+ * by the caller beforehand) is given iff FOLL_GET|FOLL_PIN; a return of
+ * n > 0 means pages[0..n-1] were all filled with held pages; 0 is never a
+ * success.  Then the caller uses what it got, as vfio does: a garbage
+ * slot dereferenced is a wild access (use-after-free).
+ */
+void fl_check_gup_return(int tid, long ret, unsigned gup_flags, const int *pages, int npages);
+
 /* --- end-of-execution checks (final.c) --------------------------------- */
 /* Read back every mapped address, pagemap soft-dirty, stale PTE/TLB entries. */
 void fl_check_final_state(void);

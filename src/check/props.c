@@ -30,6 +30,8 @@ static const struct {
 		"nothing can run and every blocked thread waits on user space (an unresolved userfault): the scenario's fault, not the kernel's" },
 	[FL_PROP_UFFD_WP_BYPASS] = { "uffd-wp-bypass",
 		"a store landed on a page after UFFDIO_WRITEPROTECT(on) returned and before an unprotect began, without a userfault" },
+	[FL_PROP_GUP_CONTRACT] = { "gup-contract",
+		"a GUP call broke its contract: pages[] given iff FOLL_GET|FOLL_PIN, a return n > 0 means pages[0..n-1] are all filled and held, and never 0 without an error" },
 	[FL_PROP_PIN_DIVERGENCE] = { "pin-divergence",
 		"a long-term pin no longer sees the process's writes, or the process no longer sees the pin's writes, while the mapping is untouched" },
 };

@@ -24,6 +24,7 @@ enum fl_prop {
 	FL_PROP_STUCK,		/* threads wait forever on userfaults nobody resolves */
 	FL_PROP_UFFD_WP_BYPASS,	/* a store lands on a uffd-wp protected page without a userfault */
 	FL_PROP_PIN_DIVERGENCE,	/* a long-term pin and the process's mapping no longer agree */
+	FL_PROP_GUP_CONTRACT,	/* get/pin_user_pages broke its pages[] / return contract */
 	FL_PROP__COUNT
 };
 

@@ -350,3 +350,26 @@ void fl_spec_clear_refs_done(int mm)
 	fl_chk.clear_refs_done[mm] = 1;
 	memset(fl_chk.sd_store[mm], 0, sizeof(fl_chk.sd_store[mm]));
 }
+
+void fl_check_gup_return(int tid, long ret, unsigned gup_flags, const int *pages, int npages)
+{
+	bool want_pages = gup_flags & (FOLL_GET | FOLL_PIN);
+
+	fl_sim_yield(fl_obj_alloc(), FL_ACC_R, "check the GUP return");
+	if (!!pages != want_pages)
+		fl_violate(FL_PROP_GUP_CONTRACT, tid, "pages[] is %s but FOLL_GET|FOLL_PIN is %s",
+			   pages ? "given" : "NULL", want_pages ? "set" : "clear");
+	if (ret == 0 && npages > 0)
+		fl_violate(FL_PROP_GUP_CONTRACT, tid, "GUP of %d page%s returned 0: no progress and no error",
+			   npages, npages == 1 ? "" : "s");
+	if (!pages || ret <= 0)
+		return;
+	for (long k = 0; k < ret && k < npages; k++) {
+		if (pages[k] == FL_GUP_POISON) {
+			fl_violate(FL_PROP_GUP_CONTRACT, tid, "GUP returned %ld but never filled pages[%ld]", ret, k);
+			fl_violate(FL_PROP_USE_AFTER_FREE, tid, "the caller uses pages[%ld]: a garbage page pointer", k);
+		} else if (pages[k] < 0 || pages[k] >= FL_MAX_FRAMES || fl_hw.frame[pages[k]].free) {
+			fl_violate(FL_PROP_GUP_CONTRACT, tid, "pages[%ld] = pfn %d is not a held page", k, pages[k]);
+		}
+	}
+}

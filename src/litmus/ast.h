@@ -62,6 +62,9 @@ enum fl_lit_kind {
 	FL_OP_PIPE_READ,	/* [rK =] pipe_read(A+off): read that word from the pipe */
 	FL_OP_PIN_FAST,		/* [rK =] pin_user_pages_fast(A[+off], rw|ro): the lockless path first */
 	FL_OP_MADV_DONTFORK,	/* madvise_dontfork(A[+off] [, N]): VM_DONTCOPY */
+	FL_OP_REMAP_PFN,	/* remap_pfn(A[+off] [, N]): device memory, VM_IO | VM_PFNMAP */
+	FL_OP_INSERT_PFN,	/* insert_pfn(A[+off] [, N]): special PTEs in a VM_MIXEDMAP VMA */
+	FL_OP_GUP,		/* [rK =] gup(A[+off], N, pin|get|none): __get_user_pages + use pages[] */
 	FL_OP_MADV_PAGEOUT,	/* madvise_pageout(A[+off] [, N]): MADV_PAGEOUT, reclaim to swap */
 };
 
@@ -71,6 +74,11 @@ enum fl_lit_kind {
 /* Mapping flags (mmap). */
 #define FL_MAP_SHARED	1u	/* otherwise private */
 #define FL_MAP_ANON	2u
+
+/* gup kinds (op.value). */
+#define FL_GUP_NONE	0u	/* pages == NULL: mlock / MAP_POPULATE */
+#define FL_GUP_GET	1u	/* get_user_pages: FOLL_GET */
+#define FL_GUP_PIN	2u	/* pin_user_pages(_remote): FOLL_PIN */
 
 /* uffd_register modes (op.value). */
 #define FL_UFFD_MISSING	1u

@@ -197,6 +197,34 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 		set_reg(slot, op->reg, errno_reg(fl_mcopy_atomic(t, op_vpn(op), op->value,
 								 op->kind == FL_OP_UFFD_ZEROPAGE)));
 		break;
+	case FL_OP_REMAP_PFN:
+	case FL_OP_INSERT_PFN: {
+		int pfns[FL_LIT_MAX_PAGES], n = op_npages(op);
+
+		fl_map_device_pfns(t, op_vpn(op), n, op->kind == FL_OP_REMAP_PFN, pfns);
+		for (int k = 0; k < n; k++)
+			if (pfns[k] >= 0)
+				remember_ref(t, op_vpn(op) + k, pfns[k], false);	/* the driver's memory */
+		break;
+	}
+	case FL_OP_GUP: {
+		int pages[FL_LIT_MAX_PAGES], n = op_npages(op);
+		unsigned flags = op->value == FL_GUP_PIN ? FOLL_PIN | FOLL_LONGTERM :
+				 op->value == FL_GUP_GET ? FOLL_GET : 0;
+		bool with_pages = op->value != FL_GUP_NONE;
+		long ret;
+
+		for (int k = 0; k < n; k++)
+			pages[k] = FL_GUP_POISON;
+		ret = fl_get_user_pages_range(t, op_vpn(op), n, flags, with_pages ? pages : NULL);
+		fl_check_gup_return(t->tid, ret, flags, with_pages ? pages : NULL, n);
+		/* The caller releases what it got (unpin_user_pages / put_page); garbage it cannot. */
+		for (long k = 0; with_pages && k < ret && k < n; k++)
+			if (pages[k] >= 0)
+				(flags & FOLL_PIN) ? fl_unpin_user_page(pages[k]) : fl_put_page(pages[k]);
+		set_reg(slot, op->reg, (uint64_t)ret);
+		break;
+	}
 	case FL_OP_MADV_DONTFORK:
 		fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
 		break;

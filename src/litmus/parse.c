@@ -580,7 +580,7 @@ enum op_dest { DEST_NONE, DEST_REG, DEST_REG_ALWAYS, DEST_REGION, DEST_PROC };
 
 /* What comes between an op's parentheses. */
 enum op_args { ARGS_NONE, ARGS_ADDR, ARGS_WRITE, ARGS_RANGE, ARGS_PROTECT, ARGS_PIN, ARGS_CLEAR_REFS,
-	       ARGS_UFFD_REGISTER, ARGS_UFFD_WP };
+	       ARGS_UFFD_REGISTER, ARGS_UFFD_WP, ARGS_GUP };
 
 /*
  * Every op by name.  The parser reads only this table, never a switch on
@@ -615,6 +615,9 @@ static const struct op_desc {
 	{ "pin_read", FL_OP_PIN_READ, DEST_REG, ARGS_ADDR },
 	{ "pin_user_pages_fast", FL_OP_PIN_FAST, DEST_REG, ARGS_PIN },
 	{ "madvise_dontfork", FL_OP_MADV_DONTFORK, DEST_NONE, ARGS_RANGE },
+	{ "remap_pfn", FL_OP_REMAP_PFN, DEST_NONE, ARGS_RANGE },
+	{ "insert_pfn", FL_OP_INSERT_PFN, DEST_NONE, ARGS_RANGE },
+	{ "gup", FL_OP_GUP, DEST_REG, ARGS_GUP },
 	{ "pin_write", FL_OP_PIN_WRITE, DEST_NONE, ARGS_WRITE },
 	{ "vmsplice", FL_OP_VMSPLICE, DEST_REG, ARGS_ADDR },
 	{ "pipe_read", FL_OP_PIPE_READ, DEST_REG, ARGS_ADDR },
@@ -765,6 +768,26 @@ static int parse_uffd_wp(struct parser *p, struct fl_lit_op *op)
 	return 0;
 }
 
+/* gup(addr, N, pin | get | none) */
+static int parse_gup(struct parser *p, struct fl_lit_op *op)
+{
+	struct tok t;
+
+	if (parse_addr(p, &op->addr) || want(p, TK_COMMA, NULL) || parse_npages(p, op) ||
+	    want(p, TK_COMMA, NULL))
+		return -1;
+	t = take(p);
+	if (tok_is(&t, "pin"))
+		op->value = FL_GUP_PIN;
+	else if (tok_is(&t, "get"))
+		op->value = FL_GUP_GET;
+	else if (tok_is(&t, "none"))
+		op->value = FL_GUP_NONE;
+	else
+		return error_at(p, t.loc, "expected pin, get or none, got %s", tok_desc(p, &t));
+	return 0;
+}
+
 /* The arguments of a call, between the parentheses. */
 static int parse_args(struct parser *p, enum op_args args, struct fl_lit_op *op)
 {
@@ -793,6 +816,8 @@ static int parse_args(struct parser *p, enum op_args args, struct fl_lit_op *op)
 		return parse_uffd_register(p, op);
 	case ARGS_UFFD_WP:
 		return parse_uffd_wp(p, op);
+	case ARGS_GUP:
+		return parse_gup(p, op);
 	}
 	return 0;
 }

@@ -166,6 +166,117 @@ int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast)
 	return pfn;
 }
 
+/* check_vma_flags: what GUP refuses before looking at any PTE. */
+static int check_vma_flags(const struct fl_vma *vma, unsigned gup_flags)
+{
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
+		return -14;	/* -EFAULT: remap_pfn_range memory has no struct pages */
+	if ((gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_WRITE) && !(gup_flags & FOLL_FORCE))
+		return -14;
+	return 0;
+}
+
+/*
+ * follow_pfn_pte: a present PTE with no struct page.  The answer changed
+ * across releases (seed 002); -EEXIST means "the address is mapped, but
+ * there is no page to return".
+ */
+static int follow_pfn_pte(unsigned gup_flags)
+{
+	switch (FL_POL(FOLLOW_PFN_PTE)) {
+	case FL_PFNPTE_GET_ONLY:
+	case FL_PFNPTE_WARN:
+		return (gup_flags & FOLL_GET) ? -14 : -17;
+	case FL_PFNPTE_GET_PIN:
+		return (gup_flags & (FOLL_GET | FOLL_PIN)) ? -14 : -17;
+	default:
+		return -17;	/* 65462462ffb2 and the return-0 proposal: always -EEXIST */
+	}
+}
+
+/*
+ * __get_user_pages over [vpn, vpn + npages), the v5.x loop: per page,
+ * follow_page_mask (here follow_page_pte / follow_pfn_pte) under the PTL;
+ * NULL -> faultin_page and retry; -EEXIST -> skip the slot (how depends on
+ * follow_pfn_pte); another error -> stop.  Returns i ? i : ret.
+ * @pages may be NULL (mlock, MAP_POPULATE).  Enter and return: no locks.
+ */
+long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gup_flags, int *pages)
+{
+	struct fl_vma *vma = NULL;
+	long i = 0, ret = 0;
+
+	if (gup_flags & FOLL_PIN) {
+		fl_sim_yield(fl_obj_mmflags(t->mm), FL_ACC_W, "mm_set_has_pinned_flag");
+		fl_mm.mm[t->mm].has_pinned = 1;
+	}
+	fl_mmap_read_lock(t, t->mm);
+	while (i < npages) {
+		int p = vpn + (int)i, pfn = -1, err = 0, tries;
+
+		/* first iteration or cross vma bound */
+		if (!vma || p >= vma->end) {
+			vma = fl_find_vma(t->mm, p);
+			ret = vma ? check_vma_flags(vma, gup_flags) : -14;
+			if (ret) {
+				FL_TRACE("%s: %s -> %ld", fl_va(p), vma ? "check_vma_flags" : "no VMA", ret);
+				break;
+			}
+		}
+		for (tries = 0; tries < 64; tries++) {
+			pte_t pte;
+			unsigned fret;
+
+			fl_pte_lock(t, t->mm, p);		/* follow_page_pte */
+			pte = fl_ptep_get(t->mm, p);
+			if ((pte & _PAGE_PRESENT) && pte_special(pte) && pte_pfn(pte) != FL_ZERO_PFN) {
+				err = follow_pfn_pte(gup_flags);
+				fl_pte_unlock(t, t->mm, p);
+				break;
+			}
+			if (pte_allows(pte, gup_flags)) {
+				pfn = (int)pte_pfn(pte);
+				if (gup_flags & (FOLL_GET | FOLL_PIN))
+					try_grab_page(pfn, gup_flags);
+				fl_pte_unlock(t, t->mm, p);
+				break;
+			}
+			fl_pte_unlock(t, t->mm, p);
+			fret = fl_handle_mm_fault(t, vma, p, ((gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0));
+			if (fret & (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) {
+				err = -14;
+				break;
+			}
+		}
+		if (err == -17) {
+			FL_TRACE_AS("follow_pfn_pte", "%s: pageless PTE -> -EEXIST", fl_va(p));
+			if (pages && FL_POL(FOLLOW_PFN_PTE) == FL_PFNPTE_EEXIST_BAIL) {
+				ret = err;	/* 65462462ffb2: only pages == NULL callers may skip */
+				break;
+			}
+			if (pages && FL_POL(FOLLOW_PFN_PTE) == FL_PFNPTE_RETURN_ZERO) {
+				ret = 0;	/* the proposal: stop, reporting what was done */
+				break;
+			}
+			if (pages && FL_POL(FOLLOW_PFN_PTE) == FL_PFNPTE_WARN)
+				FL_TRACE("WARN_ON_ONCE(pages): slot %ld skipped", i);
+			i++;		/* goto next_page: pages[i] is not written */
+			continue;
+		}
+		if (err) {
+			FL_TRACE_AS("follow_pfn_pte", "%s: %d", fl_va(p), err);
+			ret = err;
+			break;
+		}
+		if (pages)
+			pages[i] = pfn;
+		i++;
+	}
+	fl_mmap_read_unlock(t, t->mm);
+	FL_TRACE("%s.. x%d: returns %ld", fl_va(vpn), npages, i ? i : ret);
+	return i ? i : ret;
+}
+
 /* Returns the pinned pfn, or -1 (-EFAULT: no VMA, or no permission). */
 int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 {

@@ -544,6 +544,10 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 	pte_t entry;
 
 	vmf->orig_pte = fl_ptep_get(vmf->mm, vmf->vpn);
+	if (pte_none(vmf->orig_pte) && (vmf->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))) {
+		FL_TRACE("device mapping hole: the driver's fault handler is not modelled -> SIGBUS");
+		return VM_FAULT_SIGBUS;
+	}
 	if (pte_none(vmf->orig_pte)) {
 		if (vma_is_anonymous(vmf->vma))
 			return do_anonymous_page(vmf);

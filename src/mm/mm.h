@@ -57,7 +57,10 @@ struct fl_page {
 #define VM_MAYWRITE	(1u << 5)
 #define VM_UFFD_MISSING	(1u << 9)
 #define VM_UFFD_WP	(1u << 12)
+#define VM_PFNMAP	(1u << 10)
+#define VM_IO		(1u << 14)
 #define VM_DONTCOPY	(1u << 17)
+#define VM_MIXEDMAP	(1u << 28)
 #define VM_SOFTDIRTY	(1u << 27)
 
 struct fl_vma {
@@ -261,6 +264,8 @@ int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma 
 #define GUP_PIN_COUNTING_BIAS 1024
 int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast);
 int fl_pin_user_page(struct fl_task *t, int vpn, bool write);
+#define FL_GUP_POISON	(-1000)	/* what the harness puts in pages[] before a call */
+long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gup_flags, int *pages);
 void fl_unpin_user_page(int pfn);
 
 /* --- mmap.c ---------------------------------------------------------------- */
@@ -269,6 +274,8 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 
 int fl_do_munmap(struct fl_task *t, int vpn, int npages);
 void fl_exit_mmap(struct fl_task *t, int mm);
 int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages);
+/* remap_pfn_range (VM_IO | VM_PFNMAP) or vmf_insert_mixed-like special PTEs (VM_MIXEDMAP). */
+int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int *pfns);
 void fl_vma_set_page_prot(struct fl_vma *vma);
 void fl_mm_init(int mm);
 

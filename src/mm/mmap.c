@@ -214,6 +214,59 @@ out:
 	return ret;
 }
 
+/*
+ * Map device memory: frames with no struct page the kernel refcounts
+ * (pte_special, so vm_normal_page() finds none).  pfnmap: as
+ * remap_pfn_range, VM_IO | VM_PFNMAP; otherwise special PTEs in a
+ * VM_MIXEDMAP VMA, as a driver's vmf_insert_pfn/_mixed makes.  Only
+ * pages whose PTE is none are mapped.  The frames are returned in @pfns
+ * (-1 where nothing was mapped); the driver (the harness) owns them.
+ */
+int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int *pfns)
+{
+	int mm = t->mm, end = vpn + npages, ret = 0;
+
+	for (int i = 0; i < npages; i++)
+		pfns[i] = -1;
+	fl_mmap_write_lock(t, mm);
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, pfnmap ? "remap_pfn_range" : "vm_insert_pfn");
+	if (fl_vma_split_range(mm, vpn, end)) {
+		ret = -12;
+		goto out;
+	}
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (fl_vma_live(v) && v->start >= vpn && v->end <= end)
+			v->vm_flags |= pfnmap ? (VM_IO | VM_PFNMAP) : VM_MIXEDMAP;
+	}
+	for (int p = vpn; p < end; p++) {
+		struct fl_vma *v = fl_find_vma(mm, p);
+		int pfn;
+
+		if (!v)
+			continue;
+		pfn = fl_alloc_page(t);		/* the device's memory */
+		if (pfn < 0) {
+			ret = -12;
+			break;
+		}
+		fl_clear_user_highpage(pfn);
+		fl_pte_lock(t, mm, p);
+		if (pte_none(fl_ptep_get(mm, p))) {
+			fl_set_pte_at(mm, p, pte_mkspecial(pfn_pte((uint32_t)pfn, fl_vm_get_page_prot(v->vm_flags | VM_SHARED))));
+			pfns[p - vpn] = pfn;
+			FL_TRACE("%s: special PTE to device pfn %d (no struct page)", fl_va(p), pfn);
+		}
+		fl_pte_unlock(t, mm, p);
+		if (pfns[p - vpn] < 0)
+			fl_put_page(pfn);
+	}
+out:
+	fl_mmap_write_unlock(t, mm);
+	return ret;
+}
+
 /* exit_mmap: tear the whole address space down (fullmm gather). */
 void fl_exit_mmap(struct fl_task *t, int mm)
 {

@@ -171,6 +171,24 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm: streamline COW logic in do_swap_page()\": free the swap cache if possible, then reuse only when ours is the only reference (v5.19 also trusts the swap PTE's exclusive bit)" },
 		},
 	},
+	[FL_SW_FOLLOW_PFN_PTE] = {
+		.name = "follow_pfn_pte",
+		.where = "follow_pfn_pte, __get_user_pages",
+		.doc = "what GUP does with a present PTE that has no struct page (pte_special), seed 002",
+		.nvalues = 5,
+		.values = {
+			{ "get_only", "3faa52c03f44", "v5.7", false, false, false,
+			  "-EFAULT only for FOLL_GET (1027e4436b6a); the FOLL_PIN rework missed this path, so a pin gets -EEXIST and the loop skips the slot but counts it: pages[i] keeps garbage (v5.7-v5.17)" },
+			{ "get_pin", "7196040e19ad", "v5.18", false, false, false,
+			  "\"mm: fix invalid page pointer returned with FOLL_PIN gups\": -EFAULT for FOLL_GET | FOLL_PIN; the loop returns i ? i : -EFAULT" },
+			{ "eexist_bail", "65462462ffb2", "v5.18", false, false, false,
+			  "\"mm/gup: follow_pfn_pte(): -EEXIST cleanup\": follow_pfn_pte always returns -EEXIST; __get_user_pages stops (i ? i : -EEXIST) when pages != NULL and skips only for pages == NULL (mlock, populate)" },
+			{ "warn_continue", "", "", true, false, false,
+			  "from the seed-002 thread: keep the skip, add WARN_ON_ONCE(pages): the caller still gets the garbage slot" },
+			{ "return_zero", "", "", true, false, false,
+			  "from the seed-002 thread (Jason Gunthorpe): bail out of the loop on a pageless PTE when pages != NULL, returning the count so far - 0 when it is the first page, which callers read as no progress and no error" },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",
@@ -214,7 +232,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin,		\
 	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0,			\
 	[FL_SW_SWAP_SKIP_PINNED] = crskip, /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */	\
-	[FL_SW_SWAP_COW] = FL_SWAP_COW_REUSE_SWAP_PAGE } }
+	[FL_SW_SWAP_COW] = FL_SWAP_COW_REUSE_SWAP_PAGE, [FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_GET_ONLY } }
 /* Later presets: the same plus the v5.19+ switches. */
 #define P2(cow, unshare, mprot) { .v = {						\
 	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
@@ -222,7 +240,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ, [FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0,	\
 	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
 	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot,	\
-	[FL_SW_SWAP_SKIP_PINNED] = 1, [FL_SW_SWAP_COW] = FL_SWAP_COW_PAGE_COUNT } }
+	[FL_SW_SWAP_SKIP_PINNED] = 1, [FL_SW_SWAP_COW] = FL_SWAP_COW_PAGE_COUNT,		\
+	[FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_EEXIST_BAIL } }
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },

@@ -34,6 +34,7 @@ enum fl_switch {
 	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN of a maybe-shared anon page unshares it first */
 	FL_SW_MPROTECT_WRITABLE,	/* mprotect maps exclusive anon pages writable directly */
 	FL_SW_SWAP_COW,			/* do_swap_page's reuse rule for a write fault */
+	FL_SW_FOLLOW_PFN_PTE,		/* GUP on a PTE without struct page (seed 002) */
 	FL_SW_SWAP_SKIP_PINNED,		/* shrink_page_list: keep maybe-pinned pages out of the swap cache */
 	FL_SW__COUNT
 };
@@ -71,6 +72,14 @@ enum {
 };
 /* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
 /* Values of FL_SW_GUP_UNSHARE: 0 = off, 1 = on (a7f226604170, v5.19). */
+/* Values of FL_SW_FOLLOW_PFN_PTE. */
+enum {
+	FL_PFNPTE_GET_ONLY,		/* -EFAULT for FOLL_GET only: FOLL_PIN skips the slot (v5.7-v5.17) */
+	FL_PFNPTE_GET_PIN,		/* 7196040e19ad: -EFAULT for FOLL_GET | FOLL_PIN */
+	FL_PFNPTE_EEXIST_BAIL,		/* 65462462ffb2: always -EEXIST; the loop stops when pages != NULL */
+	FL_PFNPTE_WARN,			/* proposed: WARN_ON_ONCE(pages) and carry on */
+	FL_PFNPTE_RETURN_ZERO,		/* proposed (Jason Gunthorpe): bail out, returning 0 */
+};
 /* Values of FL_SW_SWAP_COW. */
 enum {
 	FL_SWAP_COW_REUSE_SWAP_PAGE,	/* <= v5.17: reuse_swap_page() (mappings + swap count) */

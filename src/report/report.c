@@ -90,6 +90,16 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 	case FL_OP_UFFD_ZEROPAGE:
 		snprintf(buf, (size_t)len, "%suffd_zeropage(%s)", reg, addr);
 		break;
+	case FL_OP_REMAP_PFN:
+		snprintf(buf, (size_t)len, "remap_pfn(%s)", addr);
+		break;
+	case FL_OP_INSERT_PFN:
+		snprintf(buf, (size_t)len, "insert_pfn(%s)", addr);
+		break;
+	case FL_OP_GUP:
+		snprintf(buf, (size_t)len, "%sgup(%s, %d, %s)", reg, addr, op->npages,
+			 op->value == FL_GUP_PIN ? "pin" : op->value == FL_GUP_GET ? "get" : "none");
+		break;
 	case FL_OP_MADV_DONTFORK:
 		snprintf(buf, (size_t)len, "madvise_dontfork(%s)", addr);
 		break;
