@@ -195,6 +195,37 @@ static int follow_pfn_pte(unsigned gup_flags)
 }
 
 /*
+ * follow_page_pte: under the PTL, the page behind @vpn for GUP.  Returns
+ * its pfn (grabbed for FOLL_GET/FOLL_PIN); or -1 with *err = 0 ("NULL":
+ * fault it in and retry); or -1 with *err set (-EEXIST, -EFAULT), from
+ * follow_pfn_pte for a present PTE without struct page.
+ */
+static int follow_page_pte(struct fl_task *t, int vpn, unsigned gup_flags, int *err)
+{
+	int pfn = -1;
+	pte_t pte;
+
+	*err = 0;
+	fl_pte_lock(t, t->mm, vpn);
+	pte = fl_ptep_get(t->mm, vpn);
+	if ((pte & _PAGE_PRESENT) && pte_special(pte) && pte_pfn(pte) != FL_ZERO_PFN) {
+		*err = follow_pfn_pte(gup_flags);
+	} else if (pte_allows(pte, gup_flags)) {
+		pfn = (int)pte_pfn(pte);
+		if (gup_flags & (FOLL_GET | FOLL_PIN))
+			try_grab_page(pfn, gup_flags);
+	}
+	fl_pte_unlock(t, t->mm, vpn);
+	return pfn;
+}
+
+/* follow_page_mask: one page-table level in the model, so straight to the PTE. */
+static int follow_page_mask(struct fl_task *t, int vpn, unsigned gup_flags, int *err)
+{
+	return follow_page_pte(t, vpn, gup_flags, err);
+}
+
+/*
  * __get_user_pages over [vpn, vpn + npages), the v5.x loop: per page,
  * follow_page_mask (here follow_page_pte / follow_pfn_pte) under the PTL;
  * NULL -> faultin_page and retry; -EEXIST -> skip the slot (how depends on
@@ -224,24 +255,12 @@ long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gu
 			}
 		}
 		for (tries = 0; tries < 64; tries++) {
-			pte_t pte;
 			unsigned fret;
 
-			fl_pte_lock(t, t->mm, p);		/* follow_page_pte */
-			pte = fl_ptep_get(t->mm, p);
-			if ((pte & _PAGE_PRESENT) && pte_special(pte) && pte_pfn(pte) != FL_ZERO_PFN) {
-				err = follow_pfn_pte(gup_flags);
-				fl_pte_unlock(t, t->mm, p);
+			pfn = follow_page_mask(t, p, gup_flags, &err);
+			if (pfn >= 0 || err)
 				break;
-			}
-			if (pte_allows(pte, gup_flags)) {
-				pfn = (int)pte_pfn(pte);
-				if (gup_flags & (FOLL_GET | FOLL_PIN))
-					try_grab_page(pfn, gup_flags);
-				fl_pte_unlock(t, t->mm, p);
-				break;
-			}
-			fl_pte_unlock(t, t->mm, p);
+			/* NULL: faultin_page, then look again. */
 			fret = fl_handle_mm_fault(t, vma, p, ((gup_flags & FOLL_WRITE) ? FAULT_FLAG_WRITE : 0));
 			if (fret & (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) {
 				err = -14;
