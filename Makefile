@@ -48,7 +48,7 @@ $(B)/faultline: $(CLI_SRC) $(B)/libfaultline.a
 $(B)/faultline-san: $(CLI_SRC) $(B)/libfaultline-san.a
 	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $(CLI_SRC) $(B)/libfaultline-san.a -o $@
 
-$(B)/tests/%: tests/unit/%.c $(B)/libfaultline-san.a
+$(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libfaultline-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $< $(B)/libfaultline-san.a -lcmocka -o $@
 

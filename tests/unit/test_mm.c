@@ -19,72 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/check.h"
-#include "hw/hw.h"
-#include "litmus/ast.h"
-#include "litmus/interp.h"
-#include "mm/mm.h"
-#include "policy/policy.h"
-
-#define VPN_A	FL_LIT_REGION_VPN(0)	/* region A's first page */
-#define VPN_B	FL_LIT_REGION_VPN(1)
-#define PROP(x)	(1u << FL_PROP_##x)
-
-/* fl_interp_prepare keeps a pointer to the scenario: keep it static. */
-static struct fl_scenario sc;
-static char err[1024];
-
-static struct fl_policy preset_pol(const char *name)
-{
-	int p = fl_preset_find(name);
-
-	if (p < 0)
-		fail_msg("unknown preset %s", name);
-	return fl_preset_at(p)->pol;
-}
-
-/* Parse "mm t / init { @init }" and build the machine under @pol. */
-static void prepare_pol(const struct fl_policy *pol, const char *init)
-{
-	char text[4096];
-
-	snprintf(text, sizeof(text), "mm t\ninit {\n%s}\n", init);
-	err[0] = '\0';
-	if (fl_parse_string("t.litmus", text, &sc, err, sizeof(err)))
-		fail_msg("parse: %s\n--- input ---\n%s", err, text);
-	if (fl_interp_prepare(&sc, pol, err, sizeof(err)))
-		fail_msg("prepare: %s\n--- input ---\n%s", err, text);
-	/* Sequential: no coroutine is running, no lock is left held. */
-	assert_int_equal(fl_sim.cur, -1);
-	for (int m = 0; m < FL_MAX_MM; m++) {
-		assert_int_equal(fl_mm.mm[m].mmap_lock.readers, 0);
-		assert_int_equal(fl_mm.mm[m].mmap_lock.writer, 0);
-		for (int t = 0; t < FL_TABLES; t++)
-			assert_int_equal(fl_mm.mm[m].ptl[t].owner, 0);
-	}
-}
-
-static void prepare(const char *preset, const char *init)
-{
-	struct fl_policy pol = preset_pol(preset);
-
-	prepare_pol(&pol, init);
-}
-
-static uint64_t reg(int r)
-{
-	bool set;
-	uint64_t v = fl_interp_reg(-1, r, &set);
-
-	if (!set)
-		fail_msg("init:r%d was never set", r);
-	return v;
-}
-
-static pte_t pte(int mm, int vpn)
-{
-	return fl_hw.pgtable[mm][vpn];
-}
+#include "report/report.h"
+#include "model_fixture.h"
 
 static const struct fl_page *page_of(int mm, int vpn)
 {
@@ -112,11 +48,6 @@ static struct fl_user_access user_access(int mm, int cpu, int vpn, int word, boo
 	return ua;
 }
 
-/* The interpreter's end of execution: final checks, then teardown. */
-static uint32_t finish(void)
-{
-	return fl_interp_program().finish(NULL, false);
-}
 
 /* ====================================================================== */
 
