@@ -65,6 +65,7 @@ enum fl_lit_kind {
 	FL_OP_REMAP_PFN,	/* remap_pfn(A[+off] [, N]): device memory, VM_IO | VM_PFNMAP */
 	FL_OP_INSERT_PFN,	/* insert_pfn(A[+off] [, N]): special PTEs in a VM_MIXEDMAP VMA */
 	FL_OP_GUP,		/* [rK =] gup(A[+off], N, pin|get|none): __get_user_pages + use pages[] */
+	FL_OP_MLOCK,		/* [rK =] mlock(A[+off] [, N]): __mm_populate (MAP_POPULATE does the same) */
 	FL_OP_MADV_PAGEOUT,	/* madvise_pageout(A[+off] [, N]): MADV_PAGEOUT, reclaim to swap */
 };
 

@@ -618,6 +618,7 @@ static const struct op_desc {
 	{ "remap_pfn", FL_OP_REMAP_PFN, DEST_NONE, ARGS_RANGE },
 	{ "insert_pfn", FL_OP_INSERT_PFN, DEST_NONE, ARGS_RANGE },
 	{ "gup", FL_OP_GUP, DEST_REG, ARGS_GUP },
+	{ "mlock", FL_OP_MLOCK, DEST_REG, ARGS_RANGE },
 	{ "pin_write", FL_OP_PIN_WRITE, DEST_NONE, ARGS_WRITE },
 	{ "vmsplice", FL_OP_VMSPLICE, DEST_REG, ARGS_ADDR },
 	{ "pipe_read", FL_OP_PIPE_READ, DEST_REG, ARGS_ADDR },

@@ -296,6 +296,43 @@ long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gu
 	return i ? i : ret;
 }
 
+/*
+ * __mm_populate (mlock, MAP_POPULATE): populate_vma_page_range for each VMA
+ * of the range - __get_user_pages with pages == NULL - skipping VM_IO and
+ * VM_PFNMAP VMAs, which have nothing to fault in.  Returns 0 or -errno.
+ */
+int fl_mm_populate(struct fl_task *t, int vpn, int npages)
+{
+	int end = vpn + npages;
+
+	for (int p = vpn; p < end;) {
+		struct fl_vma *vma;
+		unsigned flags;
+		int vend;
+		long ret;
+
+		fl_mmap_read_lock(t, t->mm);
+		vma = fl_find_vma(t->mm, p);
+		vend = vma ? (vma->end < end ? vma->end : end) : p + 1;
+		if (vma && (vma->vm_flags & (VM_IO | VM_PFNMAP))) {
+			FL_TRACE("%s..%s: VM_IO|VM_PFNMAP, nothing to populate", fl_va(p), fl_va(vend - 1));
+			fl_mmap_read_unlock(t, t->mm);
+			p = vend;
+			continue;
+		}
+		/* populate_vma_page_range: write-fault private writable mappings, to break COW now. */
+		flags = (vma && (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE) ? FOLL_WRITE : 0;
+		fl_mmap_read_unlock(t, t->mm);
+		if (!vma)
+			return -12;	/* -ENOMEM: a hole in the range */
+		ret = fl_get_user_pages_range(t, p, vend - p, flags, NULL);
+		if (ret < 0)
+			return (int)ret;
+		p += (int)ret;
+	}
+	return 0;
+}
+
 /* Returns the pinned pfn, or -1 (-EFAULT: no VMA, or no permission). */
 int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
 {

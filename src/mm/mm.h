@@ -266,6 +266,7 @@ int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast);
 int fl_pin_user_page(struct fl_task *t, int vpn, bool write);
 #define FL_GUP_POISON	(-1000)	/* what the harness puts in pages[] before a call */
 long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gup_flags, int *pages);
+int fl_mm_populate(struct fl_task *t, int vpn, int npages);	/* mlock, MAP_POPULATE */
 void fl_unpin_user_page(int pfn);
 
 /* --- mmap.c ---------------------------------------------------------------- */

@@ -100,6 +100,9 @@ void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, 
 		snprintf(buf, (size_t)len, "%sgup(%s, %d, %s)", reg, addr, op->npages,
 			 op->value == FL_GUP_PIN ? "pin" : op->value == FL_GUP_GET ? "get" : "none");
 		break;
+	case FL_OP_MLOCK:
+		snprintf(buf, (size_t)len, "%smlock(%s)", reg, addr);
+		break;
 	case FL_OP_MADV_DONTFORK:
 		snprintf(buf, (size_t)len, "madvise_dontfork(%s)", addr);
 		break;
