@@ -13,7 +13,9 @@
 #include <sys/resource.h>
 
 #include "cli/cli.h"
+#include "litmus/corpus.h"
 #include "litmus/interp.h"
+#include "sim/ctx.h"
 
 static long max_rss_kib(void)
 {
@@ -49,7 +51,7 @@ static void memory_flatness(const struct fl_scenario *sc, const struct fl_config
 int fl_cmd_bench(int argc, char **argv)
 {
 	static struct fl_scenario sc, headline;
-	static char *files[FL_CLI_MAX_FILES];
+	static char *files[FL_LITMUS_MAX_FILES];
 	const char *paths[32];
 	struct fl_cli_opts o;
 	struct fl_config head_cfg;
@@ -63,8 +65,9 @@ int fl_cmd_bench(int argc, char **argv)
 	if (npaths == 0)
 		paths[npaths++] = "litmus";
 	for (int i = 0; i < npaths; i++)
-		if (fl_cli_collect(paths[i], files, &nfiles))
+		if (fl_litmus_collect(paths[i], files, &nfiles))
 			return FL_EXIT_USAGE;
+	printf("context switch: %s\n", fl_ctx_backend());
 	printf("%-40s %-26s %9s %11s %8s %11s %9s %s\n", "test", "kernel", "execs", "steps", "seconds",
 	       "execs/s", "Msteps/s", "first counterexample");
 	for (int i = 0; i < nfiles; i++) {

@@ -48,12 +48,8 @@ int fl_cli_explore(const struct fl_scenario *sc, const struct fl_config *cfg, co
 void fl_cli_props_str(uint32_t props, char *buf, int len);
 /* Print one counterexample (replayed with tracing): header, message, replay command, trace. */
 int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg, int prop,
-		     const struct fl_cex *cex, const struct fl_explore_result *res, int bound);
+		     const struct fl_cex *cex, const struct fl_explore_result *res);
 void fl_cli_print_stats(FILE *f, const struct fl_explore_result *res, int bound, uint64_t max_exec);
-
-#define FL_CLI_MAX_FILES 512
-/* .litmus files under @path (or @path itself), sorted; strdup'ed into @out. */
-int fl_cli_collect(const char *path, char **out, int *n);
 
 int fl_cmd_run(int argc, char **argv);
 int fl_cmd_replay(int argc, char **argv);

@@ -210,7 +210,7 @@ void fl_cli_print_stats(FILE *f, const struct fl_explore_result *res, int bound,
 
 /* Replay @cex with tracing on and print it; @prop < 0 prints the trace alone. */
 int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg, int prop,
-		     const struct fl_cex *cex, const struct fl_explore_result *res, int bound)
+		     const struct fl_cex *cex, const struct fl_explore_result *res)
 {
 	static struct fl_log init_log;
 	struct fl_explore_opts eo = { .strategy = FL_STRAT_REPLAY, .schedule = cex->schedule };
@@ -218,7 +218,6 @@ int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_conf
 	struct fl_program prog;
 	char err[512];
 
-	(void)bound;
 	fl_tracing = true;
 	fl_log_reset();
 	if (fl_interp_prepare(sc, &cfg->pol, err, sizeof(err))) {

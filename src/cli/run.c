@@ -90,7 +90,7 @@ static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, co
 		printf("OK: no property violated%s\n", res.complete ? "" : " in the executions explored (search INCOMPLETE)");
 	for (int p = 0; p < FL_PROP__COUNT; p++)
 		if (res.found & (1u << p))
-			if (fl_cli_print_cex(stdout, sc, cfg, p, &res.cex[p], &res, bound))
+			if (fl_cli_print_cex(stdout, sc, cfg, p, &res.cex[p], &res))
 				return FL_EXIT_FAIL;
 	fl_cli_print_stats(stdout, &res, bound, o->max_executions ? o->max_executions : FL_DEFAULT_MAX_EXEC);
 	return res.found ? FL_EXIT_FAIL : FL_EXIT_OK;
@@ -140,7 +140,7 @@ static int run_expectations(const struct fl_scenario *sc, const struct fl_cli_op
 			printf("    %s:%d: expected %s\n", sc->file, e->loc.line, want);
 			for (int p = 0; p < FL_PROP__COUNT; p++)
 				if ((res.found & ~e->props) & (1u << p))
-					fl_cli_print_cex(stdout, sc, &cfg, p, &res.cex[p], &res, bound);
+					fl_cli_print_cex(stdout, sc, &cfg, p, &res.cex[p], &res);
 		}
 	}
 	if (o->json)
@@ -196,14 +196,14 @@ int fl_cmd_replay(int argc, char **argv)
 	printf("%s  \"%s\"  (%s, kernel %s)\n", sc.name, sc.desc, sc.file, cfg.name);
 	if (!res.found) {
 		/* Print the trace anyway: that is what replay is for. */
-		fl_cli_print_cex(stdout, &sc, &cfg, -1, &cex, &res, -1);
+		fl_cli_print_cex(stdout, &sc, &cfg, -1, &cex, &res);
 		printf("OK: no property violated in this execution\n");
 		return FL_EXIT_OK;
 	}
 	for (int p = 0; p < FL_PROP__COUNT; p++) {
 		if (res.found & (1u << p)) {
 			cex.preemptions = res.cex[p].preemptions;
-			fl_cli_print_cex(stdout, &sc, &cfg, p, &cex, &res, -1);
+			fl_cli_print_cex(stdout, &sc, &cfg, p, &cex, &res);
 		}
 	}
 	return FL_EXIT_FAIL;

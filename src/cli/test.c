@@ -3,73 +3,17 @@
  * cli/test.c - `faultline test PATH...`: every expectation of every
  * .litmus file under PATH, as a table of test x kernel -> verdict.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "litmus/corpus.h"
 
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Collect .litmus files under @path (recursively), sorted for a stable table. */
-int fl_cli_collect(const char *path, char **out, int *n)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *de;
-	int first = *n;
-
-	if (stat(path, &st)) {
-		fprintf(stderr, "faultline: %s: cannot open\n", path);
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		if (*n == FL_CLI_MAX_FILES)
-			return -1;
-		out[(*n)++] = strdup(path);
-		return 0;
-	}
-	d = opendir(path);
-	if (!d) {
-		fprintf(stderr, "faultline: %s: cannot open\n", path);
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		char sub[1024];
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (stat(sub, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (fl_cli_collect(sub, out, n)) {
-				closedir(d);
-				return -1;
-			}
-		} else if (len > 7 && !strcmp(de->d_name + len - 7, ".litmus")) {
-			if (*n == FL_CLI_MAX_FILES) {
-				closedir(d);
-				return -1;
-			}
-			out[(*n)++] = strdup(sub);
-		}
-	}
-	closedir(d);
-	qsort(out + first, (size_t)(*n - first), sizeof(char *), cmp_str);
-	return 0;
-}
 
 int fl_cmd_test(int argc, char **argv)
 {
 	static struct fl_scenario sc;
-	static char *files[FL_CLI_MAX_FILES];
+	static char *files[FL_LITMUS_MAX_FILES];
 	const char *paths[32];
 	struct fl_cli_opts o;
 	int npaths, nfiles = 0, passed = 0, failed = 0, bad = 0;
@@ -79,7 +23,7 @@ int fl_cmd_test(int argc, char **argv)
 		return FL_EXIT_USAGE;
 	}
 	for (int i = 0; i < npaths; i++)
-		if (fl_cli_collect(paths[i], files, &nfiles))
+		if (fl_litmus_collect(paths[i], files, &nfiles))
 			return FL_EXIT_USAGE;
 	printf("%-44s %-30s %-34s %s\n", "test", "kernel", "verdict", "");
 	for (int i = 0; i < nfiles; i++) {

@@ -333,12 +333,6 @@ int fl_mm_populate(struct fl_task *t, int vpn, int npages)
 	return 0;
 }
 
-/* Returns the pinned pfn, or -1 (-EFAULT: no VMA, or no permission). */
-int fl_pin_user_page(struct fl_task *t, int vpn, bool write)
-{
-	return fl_get_user_page(t, vpn, FOLL_PIN | FOLL_LONGTERM | (write ? FOLL_WRITE : 0), false);
-}
-
 void fl_unpin_user_page(int pfn)
 {
 	fl_put_page_refs(pfn, GUP_PIN_COUNTING_BIAS, "unpin_user_page");

@@ -263,7 +263,6 @@ int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma 
 #define FOLL_PIN	0x40000
 #define GUP_PIN_COUNTING_BIAS 1024
 int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast);
-int fl_pin_user_page(struct fl_task *t, int vpn, bool write);
 #define FL_GUP_POISON	(-1000)	/* what the harness puts in pages[] before a call */
 long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gup_flags, int *pages);
 int fl_mm_populate(struct fl_task *t, int vpn, int npages);	/* mlock, MAP_POPULATE */

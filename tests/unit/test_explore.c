@@ -25,16 +25,15 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "check/check.h"
 #include "explore/explore.h"
 #include "hw/hw.h"
 #include "litmus/ast.h"
+#include "litmus/corpus.h"
 #include "litmus/interp.h"
 #include "mm/mm.h"
 #include "policy/policy.h"
@@ -342,42 +341,6 @@ static uint32_t wrap_finish(void *ctx, bool deadlock)
 
 #define DFS_CAP 20000
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void collect(const char *path, char ***files, int *n, int *cap)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-
-	if (!d)
-		fail_msg("cannot open %s (run the test from the repository root)", path);
-	while ((de = readdir(d))) {
-		char sub[1024];
-		struct stat st;
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (stat(sub, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			collect(sub, files, n, cap);
-		} else if (len > 7 && !strcmp(de->d_name + len - 7, ".litmus")) {
-			if (*n == *cap) {
-				*cap = *cap ? 2 * *cap : 32;
-				*files = realloc(*files, (size_t)*cap * sizeof(char *));
-				assert_non_null(*files);
-			}
-			(*files)[(*n)++] = strdup(sub);
-		}
-	}
-	closedir(d);
-}
-
 struct run {
 	uint32_t found;
 	bool complete;
@@ -426,12 +389,13 @@ static void test_dpor_matches_dfs(void **state)
 	static struct fl_scenario sc;
 	static struct wrap w;
 	static struct run dp, df;
-	char **files = NULL, err[512];
-	int nfiles = 0, cap = 0, compared = 0, skipped = 0;
+	static char *files[FL_LITMUS_MAX_FILES];
+	char err[512];
+	int nfiles = 0, compared = 0, skipped = 0;
 
 	(void)state;
-	collect("litmus", &files, &nfiles, &cap);
-	qsort(files, (size_t)nfiles, sizeof(char *), cmp_str);
+	/* Run from the repository root, where litmus/ is. */
+	assert_int_equal(fl_litmus_collect("litmus", files, &nfiles), 0);
 	assert_true(nfiles > 0);
 
 	for (int fi = 0; fi < nfiles; fi++) {
@@ -483,7 +447,6 @@ static void test_dpor_matches_dfs(void **state)
 	assert_true(compared > 0);
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
-	free(files);
 	free(w.states.v);
 	free(dp.states.v);
 	free(df.states.v);
