@@ -95,6 +95,7 @@ enum fl_lit_kind {
 #define FL_PM_SOFT_DIRTY	(1ull << 55)
 #define FL_PM_MMAP_EXCLUSIVE	(1ull << 56)
 #define FL_PM_UFFD_WP		(1ull << 57)
+#define FL_PM_FILE		(1ull << 61)	/* page cache (shmem) page, not anon */
 #define FL_PM_SWAP		(1ull << 62)
 #define FL_PM_PRESENT		(1ull << 63)
 

@@ -1389,7 +1389,7 @@ static uint64_t pm_flag(const struct tok *t)
 	} pm[] = {
 		{ "present", FL_PM_PRESENT }, { "swapped", FL_PM_SWAP },
 		{ "soft_dirty", FL_PM_SOFT_DIRTY }, { "exclusive", FL_PM_MMAP_EXCLUSIVE },
-		{ "uffd_wp", FL_PM_UFFD_WP },
+		{ "uffd_wp", FL_PM_UFFD_WP }, { "file", FL_PM_FILE },
 	};
 
 	for (size_t i = 0; i < sizeof(pm) / sizeof(pm[0]); i++)
@@ -1415,7 +1415,7 @@ static int parse_value(struct parser *p, uint64_t *v)
 	for (*v = 0;; t = take(p)) {
 		bit = pm_flag(&t);
 		if (!bit)
-			return error_at(p, t.loc, "expected a number, segv or pagemap flags (present swapped soft_dirty exclusive uffd_wp), got %s",
+			return error_at(p, t.loc, "expected a number, segv or pagemap flags (present swapped soft_dirty exclusive uffd_wp file), got %s",
 					tok_desc(p, &t));
 		*v |= bit;
 		if (peek(p)->kind != TK_PIPE)

@@ -173,6 +173,9 @@ static int check_vma_flags(const struct fl_vma *vma, unsigned gup_flags)
 		return -14;	/* -EFAULT: remap_pfn_range memory has no struct pages */
 	if ((gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_WRITE) && !(gup_flags & FOLL_FORCE))
 		return -14;
+	/* A read of an unreadable (PROT_NONE) VMA needs FOLL_FORCE (VM_MAYREAD is always set here). */
+	if (!(gup_flags & FOLL_WRITE) && !(vma->vm_flags & VM_READ) && !(gup_flags & FOLL_FORCE))
+		return -14;
 	return 0;
 }
 
@@ -320,8 +323,15 @@ int fl_mm_populate(struct fl_task *t, int vpn, int npages)
 			p = vend;
 			continue;
 		}
-		/* populate_vma_page_range: write-fault private writable mappings, to break COW now. */
+		/*
+		 * populate_vma_page_range: write-fault private writable mappings, to
+		 * break COW now; FOLL_FORCE for any accessible VMA, so that mlock
+		 * succeeds on everything but PROT_NONE (there GUP fails with -EFAULT:
+		 * found by faultline conform, the model used to populate it).
+		 */
 		flags = (vma && (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE) ? FOLL_WRITE : 0;
+		if (vma && (vma->vm_flags & (VM_READ | VM_WRITE)))
+			flags |= FOLL_FORCE;
 		fl_mmap_read_unlock(t, t->mm);
 		if (!vma)
 			return -12;	/* -ENOMEM: a hole in the range */

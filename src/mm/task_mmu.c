@@ -174,6 +174,8 @@ uint64_t fl_pagemap_read(struct fl_task *t, int mm, int vpn)
 				pm |= 1ull << 57;
 			if (pfn >= 0 && fl_page_mapcount(pfn) == 1)
 				pm |= 1ull << 56;
+			if (pfn >= 0 && !(fl_page_flags(pfn) & PG_anon))
+				pm |= 1ull << 61;	/* PM_FILE: a shmem page (found by faultline conform) */
 		} else if (is_swap_pte(pte)) {
 			pm |= 1ull << 62;	/* PM_SWAP; no page, so never PM_MMAP_EXCLUSIVE */
 			if (pte_swp_soft_dirty(pte))

@@ -20,6 +20,17 @@
 int fl_vma_split_range(int mm, int start, int end);
 
 /* userfaultfd_register: mmap write lock, VM_UFFD_* on every VMA of the range. */
+static bool range_has_vma(int mm, int start, int end)
+{
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (fl_vma_live(v) && v->start < end && v->end > start)
+			return true;
+	}
+	return false;
+}
+
 int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mode)
 {
 	int mm = t->mm, end = vpn + npages, ret = 0;
@@ -30,6 +41,16 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 	}
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "userfaultfd_register");
+	/*
+	 * userfaultfd_register: no VMA in the range at all is -EINVAL (holes
+	 * between VMAs are allowed).  Found by faultline conform: the model
+	 * used to return 0 for an unmapped range.
+	 */
+	if (!range_has_vma(mm, vpn, end)) {
+		FL_TRACE("no VMA in %s..%s: EINVAL", fl_va(vpn), fl_va(end - 1));
+		ret = -22;
+		goto out;
+	}
 	if (fl_vma_split_range(mm, vpn, end)) {
 		ret = -12;
 		goto out;

@@ -720,7 +720,7 @@ static void test_err_assert_bound(void **state)
 		{ "mm t\nassert T0 r0 == 1\n", 2, 11, "expected ':', got 'r0'" },
 		{ "mm t\nassert T0:r0 = 1\n", 2, 14, "expected '==' or '!=', got '='" },
 		{ "mm t\nassert T0:r0 == maybe\n", 2, 17,
-		  "expected a number, segv or pagemap flags (present swapped soft_dirty exclusive uffd_wp), got 'maybe'" },
+		  "expected a number, segv or pagemap flags (present swapped soft_dirty exclusive uffd_wp file), got 'maybe'" },
 		{ "mm t\nassert T0:r0 == present|\n", 2, 25, "expected a number, segv or pagemap flags" },
 		{ "mm t\nassert T0:r0 == present|1\n", 2, 25, "got '1'" },
 		{ "mm t\nassert T0:r0 == 1 2\n", 2, 19, "unexpected '2': a new line or ';'" },
