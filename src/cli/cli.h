@@ -29,6 +29,8 @@ struct fl_cli_opts {
 	const char *schedule;		/* replay */
 	bool json;
 	bool markdown;
+	int runs;			/* conform: host runs per threaded test (0 = default) */
+	int timeout_ms;			/* conform: time limit per host run (0 = default) */
 };
 
 /* One configuration to explore: a preset plus overrides. */
@@ -36,6 +38,7 @@ struct fl_config {
 	int preset;
 	struct fl_policy pol;
 	char name[160];			/* "v5.10" or "v5.10+cow_reuse=mapcount" */
+	char note[256];			/* --kernel host: how the preset was chosen */
 };
 
 int fl_cli_parse_opts(int argc, char **argv, int first, struct fl_cli_opts *o, const char **files, int *nfiles, int maxfiles);
@@ -56,5 +59,6 @@ int fl_cmd_replay(int argc, char **argv);
 int fl_cmd_test(int argc, char **argv);
 int fl_cmd_policies(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
+int fl_cmd_conform(int argc, char **argv);
 
 #endif

@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "check/check.h"
 #include "cli/cli.h"
+#include "host/host.h"
 #include "litmus/interp.h"
 #include "report/report.h"
 
@@ -90,6 +92,18 @@ int fl_cli_parse_opts(int argc, char **argv, int first, struct fl_cli_opts *o, c
 				return -1;
 		} else if (!strcmp(a, "--schedule")) {
 			o->schedule = v;
+		} else if (!strcmp(a, "--runs")) {
+			if (parse_u64(a, v, &n) || n < 1 || n > 100000) {
+				fprintf(stderr, "faultline: --runs takes 1..100000\n");
+				return -1;
+			}
+			o->runs = (int)n;
+		} else if (!strcmp(a, "--timeout")) {
+			if (parse_u64(a, v, &n) || n < 1 || n > 600000) {
+				fprintf(stderr, "faultline: --timeout takes 1..600000 milliseconds\n");
+				return -1;
+			}
+			o->timeout_ms = (int)n;
 		} else {
 			fprintf(stderr, "faultline: unknown option '%s'\n", a);
 			return -1;
@@ -122,6 +136,16 @@ int fl_cli_config(const struct fl_cli_opts *o, const char *kernel, const struct 
 	char err[256];
 
 	cfg->preset = e ? e->preset : fl_preset_find(kernel);
+	cfg->note[0] = '\0';
+	if (!e && !strcmp(kernel, "host")) {
+		struct utsname u;
+
+		cfg->preset = uname(&u) ? -1 : fl_host_preset(u.release, cfg->note, sizeof(cfg->note));
+		if (cfg->preset < 0) {
+			fprintf(stderr, "faultline: --kernel host: %s\n", cfg->note);
+			return FL_EXIT_USAGE;
+		}
+	}
 	if (cfg->preset < 0) {
 		fprintf(stderr, "faultline: unknown kernel '%s' (presets: ", kernel);
 		list_presets(stderr);

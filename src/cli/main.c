@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/main.c - `faultline run / replay / test / policies / bench`.
+ * cli/main.c - `faultline run / replay / test / policies / bench / conform`.
  * Exit status: 0 all as expected, 1 a violation or mismatch, 2 bad input.
  */
 #include <stdio.h>
@@ -25,6 +25,9 @@ static void usage(FILE *f)
 		"      Every behaviour switch (commit, release, before -> after) and every kernel preset.\n"
 		"  bench [PATH...]\n"
 		"      Executions/s, steps/s and time to the first counterexample per file and kernel.\n"
+		"  conform PATH... [--kernel host|V] [--runs N] [--timeout MS] [--json]\n"
+		"      Run each test on the running kernel and on the model (--kernel host: the preset\n"
+		"      closest to uname -r) and compare what both let the registers see.\n"
 		"\n"
 		"exit status: 0 as expected, 1 violation or expectation mismatch, 2 bad input or usage\n");
 }
@@ -45,6 +48,8 @@ int main(int argc, char **argv)
 		return fl_cmd_policies(argc, argv);
 	if (!strcmp(argv[1], "bench"))
 		return fl_cmd_bench(argc, argv);
+	if (!strcmp(argv[1], "conform"))
+		return fl_cmd_conform(argc, argv);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return FL_EXIT_OK;

@@ -166,6 +166,8 @@ int fl_cmd_run(int argc, char **argv)
 		return run_expectations(&sc, &o);
 	if ((rc = fl_cli_config(&o, o.kernel, NULL, &cfg)))
 		return rc;
+	if (cfg.note[0])
+		fprintf(stderr, "faultline: --kernel host: %s\n", cfg.note);
 	return run_one(&sc, &cfg, &o);
 }
 
