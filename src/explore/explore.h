@@ -7,11 +7,13 @@
  * thread chosen at each step.  The schedule string is the replay handle.
  *
  * Strategies (one file each):
- *  - dpor.c: exhaustive.  Source-free DPOR in the style of Flanagan and
- *    Godefroid (POPL 2005) with sleep sets, over the (object, access)
- *    footprints that every step announces, bounded by a CHESS-style
- *    preemption bound.  Backtrack points a race calls for are also added
- *    at the start of the enclosing scheduling block, the conservative
+ *  - dpor.c: exhaustive.  DPOR in the style of Flanagan and Godefroid
+ *    (POPL 2005) with sleep sets restricted to the ones that are sound
+ *    under the bound, over the (object, access) footprints that every
+ *    step announces, bounded by a CHESS-style preemption bound that is
+ *    deepened iteratively (0, 1, ..., the bound).  Backtrack points a
+ *    race calls for are also added at the start of the enclosing
+ *    scheduling block, the conservative
  *    rule of Coons, Musuvathi and McKinley, "Bounded Partial-Order
  *    Reduction" (OOPSLA 2013), so the search stays complete within the
  *    bound.  With POR disabled it is a plain bounded DFS (`dfs`), used to

@@ -145,10 +145,22 @@ bool fl_sim_enabled(int tid)
 uint32_t fl_sim_enabled_mask(void)
 {
 	uint32_t m = 0;
+	int holder[FL_SIM_MAX_THREADS], nholders = 0;
 
+	/* The same test as fl_sim_enabled(), with the spinlock holders found once. */
 	for (int i = 0; i < fl_sim.nthreads; i++)
-		if (fl_sim_enabled(i))
+		if (fl_sim.t[i].atomic > 0 && fl_sim.t[i].state == FL_T_LIVE)
+			holder[nholders++] = i;
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		const struct fl_sim_thread *t = &fl_sim.t[i];
+		bool ok = t->state == FL_T_LIVE && (!t->can_run || t->can_run(t->pred_arg));
+
+		for (int h = 0; h < nholders && ok; h++)
+			if (holder[h] != i && fl_sim.t[holder[h]].cpu == t->cpu)
+				ok = false;
+		if (ok)
 			m |= 1u << i;
+	}
 	return m;
 }
 
