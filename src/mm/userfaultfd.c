@@ -97,12 +97,20 @@ static void wake_userfault(int mm, int start, int end)
  * on it.  The spec memory records when user space holds the protection:
  * from the moment protect returns until an unprotect begins.
  */
+/* uffd_wp_range: change_protection over [start, end) of one VMA. */
+static void uffd_wp_range(struct fl_task *t, struct fl_vma *vma, int start, int end, bool enable)
+{
+	uint32_t newprot = fl_vm_get_page_prot(enable ? vma->vm_flags & ~VM_WRITE : vma->vm_flags);
+
+	FL_TRACE("P%d %s..%s: %s", t->mm, fl_va(start), fl_va(end - 1), enable ? "protect" : "unprotect");
+	fl_change_protection(t, vma, start, end, newprot, enable ? MM_CP_UFFD_WP : MM_CP_UFFD_WP_RESOLVE);
+}
+
 int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 {
 	bool wlock = FL_POL(UFFD_WP_LOCK) == FL_UFFD_WP_LOCK_WRITE;
 	int mm = t->mm, end = vpn + npages, ret = 0;
 	struct fl_vma *vma;
-	uint32_t newprot;
 
 	fl_spec_uffd_wp_begin(mm, vpn, end, enable);
 	if (wlock)
@@ -110,14 +118,31 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 	else
 		fl_mmap_read_lock(t, mm);
 	vma = fl_find_vma(mm, vpn);
-	if (!vma || vma->end < end || (vma->vm_flags & VM_SHARED) || !fl_userfaultfd_wp(vma)) {
-		FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
-		ret = -2;
+	if (FL_POL(UFFD_WP_RANGE) == FL_UFFD_WP_RANGE_ONE_VMA) {
+		/* find_dst_vma: the whole range within one VMA. */
+		if (!vma || vma->end < end || (vma->vm_flags & VM_SHARED) || !fl_userfaultfd_wp(vma)) {
+			FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
+			ret = -2;
+			goto out;
+		}
+		uffd_wp_range(t, vma, vpn, end, enable);
 		goto out;
 	}
-	newprot = fl_vm_get_page_prot(enable ? vma->vm_flags & ~VM_WRITE : vma->vm_flags);
-	FL_TRACE("P%d %s..%s: %s", mm, fl_va(vpn), fl_va(end - 1), enable ? "protect" : "unprotect");
-	fl_change_protection(t, vma, vpn, end, newprot, enable ? MM_CP_UFFD_WP : MM_CP_UFFD_WP_RESOLVE);
+	/* for_each_vma_range: every VMA of the range, stopping at the first not registered for wp. */
+	if (!vma)
+		ret = -2;
+	for (int p = vpn; vma;) {
+		int e = vma->end < end ? vma->end : end;
+
+		if ((vma->vm_flags & VM_SHARED) || !fl_userfaultfd_wp(vma)) {
+			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(p), fl_va(e - 1));
+			ret = -2;
+			break;
+		}
+		uffd_wp_range(t, vma, p, e, enable);
+		p = e;
+		vma = p < end ? fl_find_vma(mm, p) : NULL;	/* (a hole ends the walk here) */
+	}
 out:
 	if (wlock)
 		fl_mmap_write_unlock(t, mm);

@@ -36,9 +36,15 @@ enum fl_switch {
 	FL_SW_SWAP_COW,			/* do_swap_page's reuse rule for a write fault */
 	FL_SW_FOLLOW_PFN_PTE,		/* GUP on a PTE without struct page (seed 002) */
 	FL_SW_SWAP_SKIP_PINNED,		/* shrink_page_list: keep maybe-pinned pages out of the swap cache */
+	FL_SW_UFFD_WP_RANGE,		/* mwriteprotect_range: one VMA, or every VMA of the range */
 	FL_SW__COUNT
 };
 
+/* Values of FL_SW_UFFD_WP_RANGE. */
+enum {
+	FL_UFFD_WP_RANGE_ONE_VMA,	/* find_dst_vma: the range lies in one registered VMA */
+	FL_UFFD_WP_RANGE_VMA_WALK,	/* v6.4 (unverified): every VMA of the range */
+};
 /* Values of FL_SW_COW_REUSE. */
 enum {
 	FL_COW_REUSE_MAPCOUNT,		/* reuse_swap_page(): mapcount + swapcount == 1 */
