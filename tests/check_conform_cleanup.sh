@@ -2,8 +2,9 @@
 # faultline conform must leave nothing behind: no agent processes, no swap file, whether a run
 # finishes, times out (a thread blocked in a userfault), or faultline itself is killed.
 # Usage: tests/check_conform_cleanup.sh build/faultline
-fl=${1:-build/faultline}
 cd "$(dirname "$0")/.." || exit 2
+# An absolute path, so that only this checkout's agents count (not another faultline's).
+fl=$(realpath "${1:-build/faultline}") || exit 2
 status=0
 
 leftovers() {

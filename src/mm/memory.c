@@ -101,9 +101,17 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 {
 	struct fl_task *t = vmf->task;
 	struct fl_vma *vma = vmf->vma;
-	int pfn = fl_shmem_get_page(t, vma->shmem, vma->pgoff + vmf->vpn - vma->start);
+	int pgoff = vma->pgoff + vmf->vpn - vma->start, pfn;
 	pte_t entry;
 
+	/*
+	 * shmem_get_folio_gfp: a page missing from the page cache of a VMA
+	 * registered for missing faults goes to user space instead (v4.11,
+	 * userfaultfd shmem support; found missing by faultline conform).
+	 */
+	if (fl_userfaultfd_missing(vma) && !fl_shmem_has_page(t, vma->shmem, pgoff))
+		return fl_handle_userfault(vmf, false);
+	pfn = fl_shmem_get_page(t, vma->shmem, pgoff);
 	if (pfn < 0)
 		return VM_FAULT_OOM;
 	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);

@@ -327,6 +327,8 @@ static inline bool fl_userfaultfd_missing(const struct fl_vma *vma) { return vma
 /* --- shmem.c ----------------------------------------------------------------- */
 int fl_shmem_create(void);
 int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff);	/* pfn with a reference */
+bool fl_shmem_has_page(struct fl_task *t, int obj, int pgoff);	/* the page cache lookup alone */
+int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or -EEXIST */
 void fl_shmem_release_all(void);
 
 /* --- fault.c: the user access (arch/x86/mm/fault.c) --------------------- */

@@ -45,6 +45,34 @@ int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff)
 	return pfn;
 }
 
+/* filemap lookup without allocating: is the page in the object's page cache? */
+bool fl_shmem_has_page(struct fl_task *t, int obj, int pgoff)
+{
+	(void)t;
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "shmem: filemap lookup");
+	return fl_mm.shmem[obj].page[pgoff] != 0;
+}
+
+/*
+ * shmem_add_to_page_cache for UFFDIO_COPY / ZEROPAGE (shmem_mfill_atomic_pte):
+ * @pfn, already filled, becomes the object's page at @pgoff, with the cache's
+ * reference; -EEXIST if a page is there already.
+ */
+int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn)
+{
+	struct fl_shmem *s = &fl_mm.shmem[obj];
+
+	(void)t;
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_add_to_page_cache");
+	if (s->page[pgoff])
+		return -17;
+	fl_page_set_flags(pfn, PG_shmem, 0);
+	s->page[pgoff] = (int8_t)(pfn + 1);
+	fl_get_page(pfn);
+	FL_TRACE("shmem %d page %d: pfn %d added by UFFDIO_COPY", obj, pgoff, pfn);
+	return 0;
+}
+
 /* At teardown the objects die with their last mapping: drop the cache references. */
 void fl_shmem_release_all(void)
 {

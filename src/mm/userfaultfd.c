@@ -155,6 +155,55 @@ out:
 }
 
 /*
+ * shmem_mfill_atomic_pte: UFFDIO_COPY / ZEROPAGE on shared anonymous memory.
+ * A new page (filled, or zeroed: shmem never maps the zero page) goes into
+ * the shmem object's page cache first, then mfill_atomic_install_pte maps
+ * it, writable in a VM_WRITE shared VMA.  A page already in the cache, or a
+ * PTE populated meanwhile, is -EEXIST (the page leaves the cache again).
+ * The allocation's reference becomes the mapping's.
+ */
+static int shmem_mfill_atomic_pte(struct fl_task *t, struct fl_vma *vma, int vpn, uint64_t value, bool zeropage)
+{
+	int mm = t->mm, obj = vma->shmem, pgoff = vma->pgoff + vpn - vma->start;
+	int pfn = fl_alloc_page(t);
+	uint32_t tag = 0;
+	pte_t pte;
+
+	if (pfn < 0)
+		return -12;
+	if (zeropage) {
+		fl_clear_user_highpage(pfn);
+	} else {
+		tag = fl_spec_new_store(mm, t->tid, vpn, 0, value);
+		fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
+	}
+	if (fl_shmem_add_page(t, obj, pgoff, pfn)) {
+		FL_TRACE("shmem %d page %d already in the page cache: EEXIST", obj, pgoff);
+		fl_put_page(pfn);
+		return -17;
+	}
+	pte = pte_mkdirty(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
+	if (vma->vm_flags & VM_WRITE)
+		pte = pte_mkwrite(pte);
+	fl_pte_lock(t, mm, vpn);
+	if (!pte_none(fl_ptep_get(mm, vpn))) {
+		fl_pte_unlock(t, mm, vpn);
+		fl_mm.shmem[obj].page[pgoff] = 0;	/* filemap_remove_folio */
+		fl_put_page(pfn);
+		fl_put_page(pfn);
+		FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
+		return -17;
+	}
+	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
+	fl_set_pte_at_with(mm, vpn, pte, FL_OBJ_SPEC(mm, vpn));
+	if (!zeropage)
+		fl_spec_page_filled(mm, vpn, tag, pfn);
+	FL_TRACE("UFFDIO_%s: shmem pfn %d mapped at %s", zeropage ? "ZEROPAGE" : "COPY", pfn, fl_va(vpn));
+	fl_pte_unlock(t, mm, vpn);
+	return 0;
+}
+
+/*
  * mcopy_atomic / mfill_zeropage: install a page (or the zero page) where
  * the PTE is none, then wake the range.  UFFDIO_COPY's page holds @value
  * in its first word: the data arrives atomically with the PTE, so the
@@ -168,8 +217,12 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 
 	fl_mmap_read_lock(t, mm);
 	vma = fl_find_vma(mm, vpn);
-	if (!vma || !(vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP)) || vma->shmem >= 0) {
+	if (!vma || !(vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP))) {
 		ret = -2;
+		goto out;
+	}
+	if (vma->shmem >= 0) {
+		ret = shmem_mfill_atomic_pte(t, vma, vpn, value, zeropage);
 		goto out;
 	}
 	if (!zeropage) {
