@@ -66,6 +66,7 @@ corpus: $(B)/faultline
 
 sanitize: $(B)/faultline-san
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san test litmus/
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san conform litmus/conformance
 
 # The conformance corpus on the running kernel: every test agrees with the model or is reported
 # unsupported with its reason (a missing feature is not a failure).  Then: nothing left behind.

@@ -60,8 +60,8 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 
 		if (!fl_vma_live(v) || v->start < vpn || v->end > end)
 			continue;
-		if ((mode & UFFDIO_REGISTER_MODE_WP) && v->shmem >= 0) {
-			ret = -22;	/* uffd-wp on shmem came in v5.19: not modelled */
+		if ((mode & UFFDIO_REGISTER_MODE_WP) && v->shmem >= 0 && !FL_POL(UFFD_WP_SHMEM)) {
+			ret = -22;	/* vma_can_userfault: uffd-wp was anonymous-only before v5.19 */
 			continue;
 		}
 		if (mode & UFFDIO_REGISTER_MODE_MISSING)
@@ -120,7 +120,8 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 	vma = fl_find_vma(mm, vpn);
 	if (FL_POL(UFFD_WP_RANGE) == FL_UFFD_WP_RANGE_ONE_VMA) {
 		/* find_dst_vma: the whole range within one VMA. */
-		if (!vma || vma->end < end || (vma->vm_flags & VM_SHARED) || !fl_userfaultfd_wp(vma)) {
+		if (!vma || vma->end < end || ((vma->vm_flags & VM_SHARED) && !FL_POL(UFFD_WP_SHMEM)) ||
+		    !fl_userfaultfd_wp(vma)) {
 			FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
 			ret = -2;
 			goto out;
@@ -134,7 +135,7 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 	for (int p = vpn; vma;) {
 		int e = vma->end < end ? vma->end : end;
 
-		if ((vma->vm_flags & VM_SHARED) || !fl_userfaultfd_wp(vma)) {
+		if (((vma->vm_flags & VM_SHARED) && !FL_POL(UFFD_WP_SHMEM)) || !fl_userfaultfd_wp(vma)) {
 			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(p), fl_va(e - 1));
 			ret = -2;
 			break;

@@ -171,6 +171,18 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (commit id and release not confirmed; Linux 6.1 still refuses, 6.18 accepts: faultline conform)" },
 		},
 	},
+	[FL_SW_UFFD_WP_SHMEM] = {
+		.name = "uffd_wp_shmem",
+		.where = "userfaultfd_register, mwriteprotect_range",
+		.doc = "whether uffd-wp works on shared anonymous memory (shmem)",
+		.nvalues = 2,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "uffd-wp is anonymous-only: registering a shmem VMA for wp is EINVAL" },
+			{ "on", "b1f9e876862d", "v5.19", false, true, false,
+			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do (the PTE markers for unpopulated or zapped PTEs are not modelled; commit id not confirmed)" },
+		},
+	},
 	[FL_SW_SWAP_COW] = {
 		.name = "swap_cow",
 		.where = "do_swap_page",
@@ -245,16 +257,16 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0,			\
 	[FL_SW_SWAP_SKIP_PINNED] = crskip, /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */	\
 	[FL_SW_SWAP_COW] = FL_SWAP_COW_REUSE_SWAP_PAGE, [FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_GET_ONLY,	\
-	[FL_SW_UFFD_WP_RANGE] = FL_UFFD_WP_RANGE_ONE_VMA } }
+	[FL_SW_UFFD_WP_RANGE] = FL_UFFD_WP_RANGE_ONE_VMA, [FL_SW_UFFD_WP_SHMEM] = 0 } }
 /* Later presets: the same plus the v5.19+ switches. */
-#define P2(cow, unshare, mprot, wprange) { .v = {						\
+#define P2(cow, unshare, mprot, wprange, wpshmem) { .v = {						\
 	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = 1, [FL_SW_UFFD_WP] = 1,			\
 	[FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ, [FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0,	\
 	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
 	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot,	\
 	[FL_SW_SWAP_SKIP_PINNED] = 1, [FL_SW_SWAP_COW] = FL_SWAP_COW_PAGE_COUNT,		\
-	[FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_EEXIST_BAIL, [FL_SW_UFFD_WP_RANGE] = wprange } }
+	[FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_EEXIST_BAIL, [FL_SW_UFFD_WP_RANGE] = wprange, [FL_SW_UFFD_WP_SHMEM] = wpshmem } }
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
@@ -269,14 +281,14 @@ static const struct fl_preset presets[] = {
 	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)",
 	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
 	{ "v5.18", "the swap cache's reference no longer forces a copy (53a05ad9f21d); do_swap_page uses the refcount rule (c145e0b47c77)",
-	  P2(FL_COW_REUSE_PAGE_COUNT_SWAPCACHE, 0, FL_MPROTECT_WRITABLE_OFF, FL_UFFD_WP_RANGE_ONE_VMA) },
-	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56) and R/O pin unsharing (a7f226604170)",
-	  P2(AE, 1, FL_MPROTECT_WRITABLE_OFF, FL_UFFD_WP_RANGE_ONE_VMA) },
+	  P2(FL_COW_REUSE_PAGE_COUNT_SWAPCACHE, 0, FL_MPROTECT_WRITABLE_OFF, FL_UFFD_WP_RANGE_ONE_VMA, 0) },
+	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56), R/O pin unsharing (a7f226604170), uffd-wp on shmem",
+	  P2(AE, 1, FL_MPROTECT_WRITABLE_OFF, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
 	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)",
-	  P2(AE, 1, FL_MPROTECT_WRITABLE_DIRTY, FL_UFFD_WP_RANGE_ONE_VMA) },
-	{ "v6.2", "... and clean ones (d84887739d5c)", P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_ONE_VMA) },
+	  P2(AE, 1, FL_MPROTECT_WRITABLE_DIRTY, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
+	{ "v6.2", "... and clean ones (d84887739d5c)", P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
 	{ "latest", "every modelled change up to today: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (v6.4, unverified)",
-	  P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_VMA_WALK) },
+	  P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_VMA_WALK, 1) },
 };
 
 #undef P

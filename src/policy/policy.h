@@ -37,6 +37,7 @@ enum fl_switch {
 	FL_SW_FOLLOW_PFN_PTE,		/* GUP on a PTE without struct page (seed 002) */
 	FL_SW_SWAP_SKIP_PINNED,		/* shrink_page_list: keep maybe-pinned pages out of the swap cache */
 	FL_SW_UFFD_WP_RANGE,		/* mwriteprotect_range: one VMA, or every VMA of the range */
+	FL_SW_UFFD_WP_SHMEM,		/* userfaultfd write-protect on shared anonymous memory */
 	FL_SW__COUNT
 };
 
