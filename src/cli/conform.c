@@ -171,7 +171,7 @@ static void print_row_text(const struct fl_scenario *sc, const struct row *r)
 {
 	printf("%-12s  %s\n", verdict_name[r->v], sc->file);
 	if (r->v == V_UNSUPPORTED || r->v == V_ERROR) {
-		printf("%14s %s\n", "", r->reason);
+		printf("%14s %s%s\n", "", r->v == V_UNSUPPORTED ? "skipped: " : "", r->reason);
 		return;
 	}
 	print_set(stdout, sc, "host:", &r->host, &r->mask);
