@@ -11,31 +11,37 @@
 
 #include "check/check.h"
 
-static const struct fl_vma *vma_of(int mm, int vpn)
+/*
+ * vma[vpn] = the VMA covering vpn in @mm (the first in table order, as a
+ * lookup would find it), or NULL: one pass over the VMAs rather than a
+ * search per page.
+ */
+static void vma_map(int mm, const struct fl_vma **vma)
 {
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
+	for (int vpn = 0; vpn < FL_VPNS; vpn++)
+		vma[vpn] = NULL;
+	for (int i = FL_MAX_VMAS - 1; i >= 0; i--) {
 		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used && vpn >= v->start && vpn < v->end)
-			return v;
+		if (!v->used)
+			continue;
+		for (int vpn = v->start; vpn < v->end && vpn < FL_VPNS; vpn++)
+			vma[vpn] = v;
 	}
-	return NULL;
 }
 
 /* Every mapped word, read through the page tables as the kernel sees them (swapped out: from swap). */
-static void read_back(int mm)
+static void read_back(int mm, const struct fl_vma *const *vma)
 {
 	for (int vpn = 0; vpn < FL_VPNS; vpn++) {
 		pte_t pte = fl_hw.pgtable[mm][vpn];
-
-		if (!vma_of(mm, vpn))
-			continue;
-		{
-		const struct fl_vma *v = vma_of(mm, vpn);
-		int pfn = pte_present(pte) ? (int)pte_pfn(pte) : -1;
-
+		const struct fl_vma *v = vma[vpn];
 		const struct fl_swap_slot *slot = NULL;
+		int pfn;
 
+		if (!v)
+			continue;
+		pfn = pte_present(pte) ? (int)pte_pfn(pte) : -1;
 		/* A shared page not mapped here (the child of a fork refaults it) is read from the page cache. */
 		if (pfn < 0 && v->shmem >= 0 && fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start])
 			pfn = fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start] - 1;
@@ -49,16 +55,15 @@ static void read_back(int mm)
 
 			fl_spec_compare(mm, -1, vpn, w, got, "at the final read-back");
 		}
-		}
 	}
 }
 
 /* soft-dirty-miss: a store after clear_refs returned, but pagemap says clean. */
-static void soft_dirty(int mm)
+static void soft_dirty(int mm, const struct fl_vma *const *vma)
 {
 	for (int vpn = 0; vpn < FL_VPNS; vpn++) {
 		uint32_t tag = fl_chk.sd_store[mm][vpn];
-		const struct fl_vma *v = vma_of(mm, vpn);
+		const struct fl_vma *v = vma[vpn];
 		pte_t pte = fl_hw.pgtable[mm][vpn];
 		char buf[96];
 
@@ -100,11 +105,14 @@ static void stale_entries(void)
 void fl_check_final_state(void)
 {
 	for (int mm = 0; mm < FL_MAX_MM; mm++) {
+		const struct fl_vma *vma[FL_VPNS];
+
 		if (!fl_mm.mm[mm].live)
 			continue;
-		read_back(mm);
+		vma_map(mm, vma);
+		read_back(mm, vma);
 		if (fl_chk.sd_tracked)
-			soft_dirty(mm);
+			soft_dirty(mm, vma);
 	}
 	stale_entries();
 }

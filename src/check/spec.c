@@ -78,6 +78,7 @@ uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val)
 	if (fl_chk.nstores >= FL_MAX_STORES)
 		fl_model_bug(__func__, "more stores than FL_MAX_STORES in one execution");
 	s = &fl_chk.stores[fl_chk.nstores++];
+	*s = (struct fl_store){ 0 };	/* whole: reset() does not restore records past the snapshot's */
 	s->mm = (uint8_t)mm;
 	s->tid = (int8_t)tid;
 	s->vpn = (uint16_t)vpn;

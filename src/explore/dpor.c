@@ -340,6 +340,7 @@ static void analyse(struct dpor *d, int from, int n, bool cut)
 {
 	int last[FL_SIM_MAX_THREADS], cnt[FL_SIM_MAX_THREADS] = { 0 };
 	int races[FL_MAX_STEPS];
+	uint64_t tmask[FL_SIM_MAX_THREADS] = { 0 };	/* objects each thread's events touched so far */
 
 	for (int q = 0; q < d->nthreads; q++)
 		last[q] = -1;
@@ -349,15 +350,22 @@ static void analyse(struct dpor *d, int from, int n, bool cut)
 		uint16_t vc[FL_SIM_MAX_THREADS];
 		int ptr[FL_SIM_MAX_THREADS];
 
+		uint32_t cand = 0;
+
 		if (j < from) {
 			last[p] = j;
 			d->pos[p][cnt[p]++] = (uint16_t)j;
+			tmask[p] |= d->emask[j];
 			continue;
 		}
 		if (last[p] >= 0)
 			memcpy(vc, d->vc[last[p]], sizeof(vc));
 		else
 			memset(vc, 0, sizeof(vc));
+		/* Only threads with an event that may touch one of j's objects can race with it. */
+		for (int k = 0; k < d->nthreads; k++)
+			if (k != p && (tmask[k] & d->emask[j]))
+				cand |= 1u << k;
 		/*
 		 * Every earlier dependent event i of another thread that is not
 		 * already ordered before j through p's own history or through a
@@ -371,11 +379,11 @@ static void analyse(struct dpor *d, int from, int n, bool cut)
 		 */
 		for (int q = 0; q < d->nthreads; q++)
 			ptr[q] = cnt[q] - 1;
-		for (;;) {
+		while (cand) {
 			int i = -1, q = -1;
 
 			for (int k = 0; k < d->nthreads; k++) {
-				if (k == p || ptr[k] < 0)
+				if (!(cand & (1u << k)) || ptr[k] < 0)
 					continue;
 				int e = d->pos[k][ptr[k]];
 
@@ -401,6 +409,7 @@ static void analyse(struct dpor *d, int from, int n, bool cut)
 		memcpy(d->vc[j], vc, sizeof(vc));
 		last[p] = j;
 		d->pos[p][cnt[p]++] = (uint16_t)j;
+		tmask[p] |= d->emask[j];
 		for (int r = 0; r < nraces; r++) {
 			uint32_t ini;
 
@@ -460,23 +469,31 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 		}
 		prog->reset(prog->ctx);
 		for (;;) {
-			uint32_t en = fl_sim_enabled_mask();
+			uint32_t en;
 			int t;
 
-			if (!en) {
-				deadlock = !fl_sim_all_done();
-				break;
-			}
-			if (n >= FL_MAX_STEPS) {
-				snprintf(res->error, sizeof(res->error),
-					 "an execution exceeded %d steps (livelock?)", FL_MAX_STEPS);
-				return false;
-			}
 			if (n < prefix) {
+				/*
+				 * Replaying the recorded prefix: the choices are known to be
+				 * enabled, and no footprint is looked at until the branch
+				 * point, so the enabled set is only recomputed (checked) and
+				 * the footprints refreshed there (below).
+				 */
 				t = d->nodes[n].chosen;
-				if (!(en & (1u << t)) || en != d->nodes[n].enabled)
+				en = d->nodes[n].enabled;
+				if (n == prefix - 1 && (fl_sim_enabled_mask() != en || !(en & (1u << t))))
 					fl_model_bug(__func__, "re-execution diverged from the recorded prefix");
 			} else {
+				en = fl_sim_enabled_mask();
+				if (!en) {
+					deadlock = !fl_sim_all_done();
+					break;
+				}
+				if (n >= FL_MAX_STEPS) {
+					snprintf(res->error, sizeof(res->error),
+						 "an execution exceeded %d steps (livelock?)", FL_MAX_STEPS);
+					return false;
+				}
 				new_node(d, n, en);
 				t = pick(d, n, en & ~d->nodes[n].sleep);
 				if (t < 0) {
@@ -491,7 +508,10 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 			d->enabled[n] = en;
 			d->emask[n] = d->nodes[n].mask[t];
 			fl_sim_run(t);
-			fl_sim_refresh_after(t);
+			if (n >= prefix)
+				fl_sim_refresh_after(t);
+			else if (n == prefix - 1)
+				fl_sim_refresh_all();
 			n++;
 		}
 		res->steps += (uint64_t)n;

@@ -235,6 +235,16 @@ void fl_sim_refresh_after(int tid)
 	}
 }
 
+void fl_sim_refresh_all(void)
+{
+	for (int i = 0; i < fl_sim.nthreads; i++) {
+		struct fl_sim_thread *o = &fl_sim.t[i];
+
+		if (o->refresh)
+			o->refresh(&o->fp, o->refresh_arg);
+	}
+}
+
 void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 		 bool sleeping, const char *what)
 {

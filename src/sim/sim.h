@@ -114,6 +114,11 @@ void fl_sim_run(int tid);
 bool fl_sim_enabled(int tid);
 /* After @tid ran a step: recompute the dynamic footprints it may have changed. */
 void fl_sim_refresh_after(int tid);
+/*
+ * Recompute every dynamic footprint from the current state, for a caller
+ * that ran steps without fl_sim_refresh_after() (replaying a known prefix).
+ */
+void fl_sim_refresh_all(void);
 uint32_t fl_sim_enabled_mask(void);
 bool fl_sim_all_done(void);
 
