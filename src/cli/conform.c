@@ -34,18 +34,6 @@ struct row {
 	struct fl_outcome_mask mask;
 };
 
-static bool uses(const struct fl_scenario *sc, enum fl_lit_kind k)
-{
-	for (int i = 0; i < sc->ninit; i++)
-		if (sc->init[i].kind == k)
-			return true;
-	for (int t = 0; t < sc->nthreads; t++)
-		for (int i = 0; i < sc->threads[t].nops; i++)
-			if (sc->threads[t].ops[i].kind == k)
-				return true;
-	return false;
-}
-
 static bool observes(const struct fl_outcome_mask *m)
 {
 	for (int s = 0; s < FL_OUT_SLOTS; s++)
@@ -85,7 +73,7 @@ static int conform_one(const struct fl_scenario *sc, const struct fl_config *cfg
 		row->v = V_UNSUPPORTED;
 		return 0;
 	}
-	if (uses(sc, FL_OP_MADV_PAGEOUT) && fl_host_swap_ensure(caps, err, sizeof(err))) {
+	if (fl_scenario_uses(sc, FL_OP_MADV_PAGEOUT) && fl_host_swap_ensure(caps, err, sizeof(err))) {
 		row->v = V_UNSUPPORTED;
 		snprintf(row->reason, sizeof(row->reason), "madvise_pageout: %s", err);
 		return 0;

@@ -182,6 +182,9 @@ struct fl_scenario {
 	int ncpus;		/* 1 + highest cpu named */
 };
 
+/* Does any op of @sc (init or thread) have kind @k? */
+bool fl_scenario_uses(const struct fl_scenario *sc, enum fl_lit_kind k);
+
 /*
  * Parse @path into @out.  Returns 0, or -1 with a message of the form
  * "file:line:col: message" in @err (no trailing newline).

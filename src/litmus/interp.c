@@ -347,18 +347,6 @@ static void on_sleep_in_atomic(int tid, const char *what)
 	fl_violate(FL_PROP_SLEEP_IN_ATOMIC, tid, "T%d sleeps in %s while holding a spinlock", fl_sim.t[tid].label, what);
 }
 
-static bool scenario_uses(const struct fl_scenario *sc, enum fl_lit_kind k)
-{
-	for (int i = 0; i < sc->ninit; i++)
-		if (sc->init[i].kind == k)
-			return true;
-	for (int t = 0; t < sc->nthreads; t++)
-		for (int i = 0; i < sc->threads[t].nops; i++)
-			if (sc->threads[t].ops[i].kind == k)
-				return true;
-	return false;
-}
-
 int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol, char *err, int errlen)
 {
 	int cpus[FL_LIT_MAX_THREADS], labels[FL_LIT_MAX_THREADS];
@@ -382,9 +370,9 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 		fl_mm_init(m);
 	fl_mm.mm[0].live = 1;
 	fl_spec_reset();
-	fl_chk.sd_tracked = scenario_uses(sc, FL_OP_CLEAR_REFS);
-	uses_uffd = scenario_uses(sc, FL_OP_UFFD_REGISTER);
-	fl_mm.swapon = scenario_uses(sc, FL_OP_MADV_PAGEOUT);	/* swapon: only scenarios that swap have a device */
+	fl_chk.sd_tracked = fl_scenario_uses(sc, FL_OP_CLEAR_REFS);
+	uses_uffd = fl_scenario_uses(sc, FL_OP_UFFD_REGISTER);
+	fl_mm.swapon = fl_scenario_uses(sc, FL_OP_MADV_PAGEOUT);	/* swapon: only scenarios that swap have a device */
 	memset(&fl_is, 0, sizeof(fl_is));
 	init_op = NULL;
 	if (setjmp(init_env)) {

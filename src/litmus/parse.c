@@ -1739,3 +1739,15 @@ int fl_parse_file(const char *path, struct fl_scenario *out, char *err, int errl
 	free(buf);
 	return rc;
 }
+
+bool fl_scenario_uses(const struct fl_scenario *sc, enum fl_lit_kind k)
+{
+	for (int i = 0; i < sc->ninit; i++)
+		if (sc->init[i].kind == k)
+			return true;
+	for (int t = 0; t < sc->nthreads; t++)
+		for (int i = 0; i < sc->threads[t].nops; i++)
+			if (sc->threads[t].ops[i].kind == k)
+				return true;
+	return false;
+}

@@ -156,6 +156,24 @@ out:
 }
 
 /*
+ * The first half of mfill_atomic_install_pte: the PTE for @pfn (dirty,
+ * writable in a VM_WRITE VMA), and the PTL, if the PTE is still none.
+ * Returns 0 with the PTL held, or -EEXIST with it released.
+ */
+static int mfill_lock_none_pte(struct fl_task *t, struct fl_vma *vma, int vpn, int pfn, pte_t *pte)
+{
+	*pte = pte_mkdirty(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
+	if (vma->vm_flags & VM_WRITE)
+		*pte = pte_mkwrite(*pte);
+	fl_pte_lock(t, t->mm, vpn);
+	if (pte_none(fl_ptep_get(t->mm, vpn)))
+		return 0;
+	fl_pte_unlock(t, t->mm, vpn);
+	FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
+	return -17;
+}
+
+/*
  * shmem_mfill_atomic_pte: UFFDIO_COPY / ZEROPAGE on shared anonymous memory.
  * A new page (filled, or zeroed: shmem never maps the zero page) goes into
  * the shmem object's page cache first, then mfill_atomic_install_pte maps
@@ -183,16 +201,10 @@ static int shmem_mfill_atomic_pte(struct fl_task *t, struct fl_vma *vma, int vpn
 		fl_put_page(pfn);
 		return -17;
 	}
-	pte = pte_mkdirty(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
-	if (vma->vm_flags & VM_WRITE)
-		pte = pte_mkwrite(pte);
-	fl_pte_lock(t, mm, vpn);
-	if (!pte_none(fl_ptep_get(mm, vpn))) {
-		fl_pte_unlock(t, mm, vpn);
+	if (mfill_lock_none_pte(t, vma, vpn, pfn, &pte)) {
 		fl_mm.shmem[obj].page[pgoff] = 0;	/* filemap_remove_folio */
 		fl_put_page(pfn);
 		fl_put_page(pfn);
-		FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
 		return -17;
 	}
 	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
@@ -236,14 +248,8 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 			goto out;
 		}
 		fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
-		pte = pte_mkdirty(pfn_pte((uint32_t)pfn, vma->vm_page_prot));
-		if (vma->vm_flags & VM_WRITE)
-			pte = pte_mkwrite(pte);
-		fl_pte_lock(t, mm, vpn);
-		if (!pte_none(fl_ptep_get(mm, vpn))) {
-			fl_pte_unlock(t, mm, vpn);
+		if (mfill_lock_none_pte(t, vma, vpn, pfn, &pte)) {
 			fl_put_page(pfn);
-			FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
 			ret = -17;
 			goto out;
 		}
