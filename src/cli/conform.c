@@ -79,27 +79,30 @@ static int conform_one(const struct fl_scenario *sc, const struct fl_config *cfg
 		return 0;
 	}
 	fl_outcome_mask_init(sc, caps->soft_dirty, &row->mask);
-	if (fl_conform_model(sc, &cfg->pol, &row->mask, o->max_executions ? o->max_executions : MODEL_MAX_EXEC,
-			     &row->model, err, sizeof(err), -1)) {
-		fprintf(stderr, "%s\n", err);
-		return FL_EXIT_USAGE;
-	}
-	if (!row->model.complete && !row->model.set.overflow) {
-		/* Too big unbounded: the file's preemption bound, and say so. */
-		struct fl_cli_opts bo = *o;
+	/*
+	 * Unbounded first: a host may preempt any number of times.  If that
+	 * does not finish, the file's bound (or --preemptions), and say so.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		int bound = pass ? fl_cli_bound(o, sc) : -1;
 
-		bo.preemptions = -2;
+		if (pass && bound < 0)
+			break;	/* --preemptions none: nothing smaller to fall back to */
 		if (fl_conform_model(sc, &cfg->pol, &row->mask, o->max_executions ? o->max_executions : MODEL_MAX_EXEC,
-				     &row->model, err, sizeof(err), fl_cli_bound(&bo, sc))) {
+				     &row->model, err, sizeof(err), bound)) {
 			fprintf(stderr, "%s\n", err);
 			return FL_EXIT_USAGE;
 		}
+		if (row->model.complete || row->model.set.overflow)
+			break;
 	}
 	if (!row->model.complete || row->model.set.overflow) {
 		row->v = V_UNSUPPORTED;
-		snprintf(row->reason, sizeof(row->reason), "the model %s",
-			 row->model.set.overflow ? "allows more than " "32" " outcomes: too many to sample" :
-						   "search did not finish (raise --max-executions)");
+		if (row->model.set.overflow)
+			snprintf(row->reason, sizeof(row->reason), "the model allows more than %d outcomes: too many to sample",
+				 FL_OUTSET_MAX);
+		else
+			snprintf(row->reason, sizeof(row->reason), "the model's search did not finish (raise --max-executions)");
 		return 0;
 	}
 	if (!observes(&row->mask)) {

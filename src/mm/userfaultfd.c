@@ -120,8 +120,7 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 	vma = fl_find_vma(mm, vpn);
 	if (FL_POL(UFFD_WP_RANGE) == FL_UFFD_WP_RANGE_ONE_VMA) {
 		/* find_dst_vma: the whole range within one VMA. */
-		if (!vma || vma->end < end || ((vma->vm_flags & VM_SHARED) && !FL_POL(UFFD_WP_SHMEM)) ||
-		    !fl_userfaultfd_wp(vma)) {
+		if (!vma || vma->end < end || !fl_userfaultfd_wp(vma)) {
 			FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
 			ret = -2;
 			goto out;
@@ -135,7 +134,7 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 	for (int p = vpn; vma;) {
 		int e = vma->end < end ? vma->end : end;
 
-		if (((vma->vm_flags & VM_SHARED) && !FL_POL(UFFD_WP_SHMEM)) || !fl_userfaultfd_wp(vma)) {
+		if (!fl_userfaultfd_wp(vma)) {
 			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(p), fl_va(e - 1));
 			ret = -2;
 			break;

@@ -167,8 +167,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.values = {
 			{ "one_vma", "", "", false, false, false,
 			  "find_dst_vma: the whole range must lie in one uffd-wp registered VMA, else ENOENT (a range split by mprotect fails)" },
-			{ "vma_walk", "", "v6.4", false, true, false,
-			  "\"userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (commit id and release not confirmed; Linux 6.1 still refuses, 6.18 accepts: faultline conform)" },
+			{ "vma_walk", "a1b92a3f1498", "v6.4", false, true, false,
+			  "\"mm/userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (id from akpm's mm-stable log of 2023-03-28, so the v6.4 merge window; release not confirmed from a tag; 6.18 accepts: faultline conform)" },
 		},
 	},
 	[FL_SW_UFFD_WP_SHMEM] = {
@@ -179,8 +179,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.values = {
 			{ "off", "", "", false, false, false,
 			  "uffd-wp is anonymous-only: registering a shmem VMA for wp is EINVAL" },
-			{ "on", "b1f9e876862d", "v5.19", false, true, false,
-			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do (the PTE markers for unpopulated or zapped PTEs are not modelled; commit id not confirmed)" },
+			{ "on", "b1f9e876862d", "v5.19", false, false, false,
+			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do (the PTE markers for unpopulated or zapped PTEs are not modelled)" },
 		},
 	},
 	[FL_SW_SWAP_COW] = {
@@ -287,7 +287,7 @@ static const struct fl_preset presets[] = {
 	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)",
 	  P2(AE, 1, FL_MPROTECT_WRITABLE_DIRTY, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
 	{ "v6.2", "... and clean ones (d84887739d5c)", P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
-	{ "latest", "every modelled change up to today: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (v6.4, unverified)",
+	{ "latest", "every modelled change up to today: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (a1b92a3f1498, v6.4)",
 	  P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_VMA_WALK, 1) },
 };
 

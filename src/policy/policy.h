@@ -44,7 +44,7 @@ enum fl_switch {
 /* Values of FL_SW_UFFD_WP_RANGE. */
 enum {
 	FL_UFFD_WP_RANGE_ONE_VMA,	/* find_dst_vma: the range lies in one registered VMA */
-	FL_UFFD_WP_RANGE_VMA_WALK,	/* v6.4 (unverified): every VMA of the range */
+	FL_UFFD_WP_RANGE_VMA_WALK,	/* a1b92a3f1498, v6.4: every VMA of the range */
 };
 /* Values of FL_SW_COW_REUSE. */
 enum {
