@@ -24,7 +24,7 @@
 #include "hw/hw.h"
 #include "mm/mm.h"
 
-#define FL_MAX_STORES	96
+#define FL_MAX_STORES	256	/* >= every op of the largest scenario (interp.c) */
 #define FL_VIOL_MSG	200
 
 struct fl_store {
@@ -46,7 +46,7 @@ struct fl_store {
  * agree on the data.  A pipe view (vmsplice) only must not show another
  * process's private data.
  */
-#define FL_MAX_VIEWS 8
+#define FL_MAX_VIEWS 32
 struct fl_view {
 	uint8_t used, valid, pipe;
 	int8_t mm;

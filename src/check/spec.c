@@ -75,8 +75,9 @@ uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val)
 {
 	struct fl_store *s;
 
+	/* Sized for every op of the largest scenario (interp.c asserts it). */
 	if (fl_chk.nstores >= FL_MAX_STORES)
-		fl_model_bug(__func__, "more stores than FL_MAX_STORES in one execution");
+		fl_sim_limit("more than %d stores in one execution (FL_MAX_STORES)", FL_MAX_STORES);
 	s = &fl_chk.stores[fl_chk.nstores++];
 	*s = (struct fl_store){ 0 };	/* whole: reset() does not restore records past the snapshot's */
 	s->mm = (uint8_t)mm;
@@ -175,8 +176,9 @@ int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe)
 {
 	struct fl_view *v;
 
+	/* fl_scenario_check_limits() refuses scenarios that could need more. */
 	if (fl_chk.nviews == FL_MAX_VIEWS)
-		fl_model_bug(__func__, "more than FL_MAX_VIEWS pins and pipe buffers");
+		fl_sim_limit("more than %d pins and pipe buffers (FL_MAX_VIEWS)", FL_MAX_VIEWS);
 	v = &fl_chk.view[fl_chk.nviews];
 	*v = (struct fl_view){ .used = 1, .valid = 1, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
 			       .pfn = (int16_t)pfn };

@@ -468,6 +468,8 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 			return false;
 		}
 		prog->reset(prog->ctx);
+		if (fl_explore_limited(res, d->choice, 0))
+			return false;
 		for (;;) {
 			uint32_t en;
 			int t;
@@ -490,8 +492,7 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 					break;
 				}
 				if (n >= FL_MAX_STEPS) {
-					snprintf(res->error, sizeof(res->error),
-						 "an execution exceeded %d steps (livelock?)", FL_MAX_STEPS);
+					fl_explore_too_long(res);
 					return false;
 				}
 				new_node(d, n, en);
@@ -508,6 +509,8 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 			d->enabled[n] = en;
 			d->emask[n] = d->nodes[n].mask[t];
 			fl_sim_run(t);
+			if (fl_explore_limited(res, d->choice, n + 1))
+				return false;
 			if (n >= prefix)
 				fl_sim_refresh_after(t);
 			else if (n == prefix - 1)

@@ -28,8 +28,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FL_MAX_STEPS		4000	/* per execution: longer is reported as a livelock */
+#define FL_MAX_STEPS		4000	/* per execution: longer is an error (docs/litmus.md, limits) */
 #define FL_SCHED_STR		8192
+/* A schedule alternating threads on every step ("0.1.0.1...") must still fit. */
+_Static_assert(FL_SCHED_STR > 2 * FL_MAX_STEPS, "a schedule string of FL_MAX_STEPS steps fits");
 
 struct fl_program {
 	/* Restore the post-init machine and start every thread. */
@@ -79,7 +81,7 @@ struct fl_explore_result {
 	double seconds;
 	bool complete;			/* the search covered the whole bounded space */
 	char stop_reason[96];		/* why it stopped when not complete */
-	char error[256];		/* replay divergence or a livelock: non-empty = bad input */
+	char error[1024];		/* bad input: a replay that diverges, a limit of the model */
 };
 
 void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,

@@ -36,6 +36,8 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 		int n = 0;
 
 		prog->reset(prog->ctx);
+		if (fl_explore_limited(res, choice, 0))
+			break;
 		for (;;) {
 			uint32_t en = fl_sim_enabled_mask();
 			int k, t = 0;
@@ -45,8 +47,7 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 				break;
 			}
 			if (n >= FL_MAX_STEPS) {
-				snprintf(res->error, sizeof(res->error),
-					 "an execution exceeded %d steps (livelock?)", FL_MAX_STEPS);
+				fl_explore_too_long(res);
 				res->seconds = fl_now() - t0;
 				return;
 			}
@@ -57,6 +58,10 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 			choice[n] = (uint8_t)t;
 			enabled[n] = en;
 			fl_sim_run(t);
+			if (fl_explore_limited(res, choice, n + 1)) {
+				res->seconds = fl_now() - t0;
+				return;
+			}
 			fl_sim_refresh_after(t);
 			n++;
 		}

@@ -28,8 +28,8 @@
 #include "sim/log.h"
 #include "sim/sim.h"
 
-#define FL_MAX_VMAS	8
-#define FL_MAX_SHMEM	4
+#define FL_MAX_VMAS	16
+#define FL_MAX_SHMEM	8
 #define FL_SHMEM_PAGES	8
 
 /* struct page flags */

@@ -19,7 +19,8 @@ int fl_shmem_create(void)
 			return i;
 		}
 	}
-	return -1;
+	/* fl_scenario_check_limits() refuses scenarios that could need more. */
+	fl_sim_limit("more than %d shmem objects (FL_MAX_SHMEM)", FL_MAX_SHMEM);
 }
 
 /* shmem_getpage: look the page up, or allocate and add it; returns it with a reference. */

@@ -100,6 +100,19 @@ struct fl_sim {
 	/* Hooks set by the layers above (may be NULL). */
 	void (*on_sleep_in_atomic)(int tid, const char *what);
 	void (*on_init_blocked)(const char *what);
+	/*
+	 * Where thread @tid is in its program, "file:line:col: T1" (tid -1:
+	 * the init block), for messages about a limit of the model.
+	 */
+	void (*locate)(int tid, char *buf, int len);
+	/* The init block reached a limit of the model: report @msg, never return. */
+	void (*on_init_limit)(const char *msg);
+	/*
+	 * A thread reached a limit of the model (fl_sim_limit): the execution
+	 * stopped there, and the explorer reports limit_msg as an error.
+	 */
+	bool limited;
+	char limit_msg[512];
 };
 
 extern struct fl_sim fl_sim;
@@ -154,6 +167,18 @@ void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
  * which is the test's fault and not a kernel deadlock.
  */
 void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, const char *what);
+
+/*
+ * A limit of the model was reached: a full table (frames, VMAs, swap
+ * slots, shmem objects) or a retry cap.  That is never kernel behaviour,
+ * so it must not turn into a fake ENOMEM or SIGSEGV: the message, located
+ * at the op the thread was running, ends the execution and the explorer
+ * reports it as an error (exit status 2).  In the init block it goes to
+ * on_init_limit.  Never returns.
+ */
+void fl_sim_limit(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* "T1 at file:line:col, T2 at ..." for every unfinished thread (livelock reports). */
+void fl_sim_where_all(char *buf, int len);
 
 /* Spinlock bookkeeping (preemption disabled while > 0). */
 static inline void fl_sim_atomic_inc(void)
