@@ -112,7 +112,7 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 	int mm = t->mm, end = vpn + npages, ret = 0;
 	struct fl_vma *vma;
 
-	fl_spec_uffd_wp_begin(mm, vpn, end, enable);
+	fl_spec_uffd_wp_begin(mm, t->tid, vpn, end, enable);
 	if (wlock)
 		fl_mmap_write_lock(t, mm);
 	else
@@ -150,7 +150,7 @@ out:
 		fl_mmap_read_unlock(t, mm);
 	if (!ret && !enable)
 		wake_userfault(mm, vpn, end);
-	fl_spec_uffd_wp_end(mm, vpn, end, enable, ret == 0);
+	fl_spec_uffd_wp_end(mm, t->tid, vpn, end, enable, ret == 0);
 	return ret;
 }
 
