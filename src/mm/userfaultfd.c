@@ -19,58 +19,101 @@
 
 int fl_vma_split_range(int mm, int start, int end);
 
-/* userfaultfd_register: mmap write lock, VM_UFFD_* on every VMA of the range. */
-static bool range_has_vma(int mm, int start, int end)
-{
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
-		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+/* The uffd mode bits of vm_flags (__VM_UFFD_FLAGS; minor mode is not modelled). */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP)
 
-		if (fl_vma_live(v) && v->start < end && v->end > start)
-			return true;
-	}
-	return false;
+static bool vma_in_range(const struct fl_vma *v, int start, int end)
+{
+	return fl_vma_live(v) && v->start < end && v->end > start;
 }
 
+/*
+ * userfaultfd_register_range's "nothing to do": the VMA is already
+ * registered with every requested mode, so it is skipped whole - neither
+ * split nor changed, and any extra mode it has stays.
+ */
+static bool uffd_register_skips(const struct fl_vma *v, uint32_t vm_flags)
+{
+	return (v->vm_flags & vm_flags) == vm_flags;
+}
+
+/*
+ * userfaultfd_register (fs/userfaultfd.c) and userfaultfd_register_range
+ * (moved to mm/userfaultfd.c in 2024; release unverified).  Under the mmap
+ * write lock: no VMA in the range is -EINVAL (holes between VMAs are
+ * allowed); a pre-scan refuses the
+ * whole call, changing nothing, if any VMA cannot take the mode
+ * (vma_can_userfault).  Then every VMA of the range not skipped is split
+ * to the range and its mode *replaced*:
+ * vm_flags = (vm_flags & ~__VM_UFFD_FLAGS) | new, as since userfaultfd
+ * began (v4.3).  Registering wp then missing drops wp; registering
+ * missing|wp then missing keeps both (skipped).  PTEs are not touched: a
+ * uffd-wp bit left on a PTE after wp is dropped no longer raises a fault,
+ * since userfaultfd_pte_wp() wants VM_UFFD_WP too.
+ */
 int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mode)
 {
 	int mm = t->mm, end = vpn + npages, ret = 0;
+	uint32_t vm_flags = 0;
+	bool found = false;
 
 	if ((mode & UFFDIO_REGISTER_MODE_WP) && !FL_POL(UFFD_WP)) {
 		FL_TRACE("uffd-wp is not supported by this kernel: EINVAL");
 		return -22;
 	}
+	if (mode & UFFDIO_REGISTER_MODE_MISSING)
+		vm_flags |= VM_UFFD_MISSING;
+	if (mode & UFFDIO_REGISTER_MODE_WP)
+		vm_flags |= VM_UFFD_WP;
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "userfaultfd_register");
-	/*
-	 * userfaultfd_register: no VMA in the range at all is -EINVAL (holes
-	 * between VMAs are allowed).  Found by faultline conform: the model
-	 * used to return 0 for an unmapped range.
-	 */
-	if (!range_has_vma(mm, vpn, end)) {
+	/* The pre-scan: every VMA of the range must accept the mode, or nothing is registered. */
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (!vma_in_range(v, vpn, end))
+			continue;
+		found = true;
+		if ((vm_flags & VM_UFFD_WP) && v->shmem >= 0 && !FL_POL(UFFD_WP_SHMEM)) {
+			FL_TRACE("vma_can_userfault: uffd-wp on shmem needs v5.19: EINVAL");
+			ret = -22;	/* uffd-wp was anonymous-only before v5.19 */
+			goto out;
+		}
+	}
+	/* Found by faultline conform: the model used to return 0 for an unmapped range. */
+	if (!found) {
 		FL_TRACE("no VMA in %s..%s: EINVAL", fl_va(vpn), fl_va(end - 1));
 		ret = -22;
 		goto out;
 	}
-	if (fl_vma_split_range(mm, vpn, end)) {
-		ret = -12;
-		goto out;
+	/* Split only the VMAs that change; a split adds a VMA, so look again from the start. */
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (!vma_in_range(v, vpn, end) || uffd_register_skips(v, vm_flags) ||
+		    (v->start >= vpn && v->end <= end))
+			continue;
+		if (fl_vma_split_range(mm, v->start > vpn ? v->start : vpn, v->end < end ? v->end : end)) {
+			ret = -12;
+			goto out;
+		}
+		i = -1;
 	}
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (!fl_vma_live(v) || v->start < vpn || v->end > end)
+		if (!vma_in_range(v, vpn, end))
 			continue;
-		if ((mode & UFFDIO_REGISTER_MODE_WP) && v->shmem >= 0 && !FL_POL(UFFD_WP_SHMEM)) {
-			ret = -22;	/* vma_can_userfault: uffd-wp was anonymous-only before v5.19 */
+		if (uffd_register_skips(v, vm_flags)) {
+			FL_TRACE("P%d %s..%s already registered for this mode: nothing to do", mm,
+				 fl_va(v->start), fl_va(v->end - 1));
 			continue;
 		}
-		if (mode & UFFDIO_REGISTER_MODE_MISSING)
-			v->vm_flags |= VM_UFFD_MISSING;
-		if (mode & UFFDIO_REGISTER_MODE_WP)
-			v->vm_flags |= VM_UFFD_WP;
+		if ((v->vm_flags & VM_UFFD_WP) && !(vm_flags & VM_UFFD_WP))
+			fl_spec_uffd_wp_dropped(mm, v->start, v->end);
+		v->vm_flags = (v->vm_flags & ~VM_UFFD_FLAGS) | vm_flags;
 		FL_TRACE("P%d %s..%s registered%s%s", mm, fl_va(v->start), fl_va(v->end - 1),
-			 (mode & UFFDIO_REGISTER_MODE_MISSING) ? " missing" : "",
-			 (mode & UFFDIO_REGISTER_MODE_WP) ? " wp" : "");
+			 (vm_flags & VM_UFFD_MISSING) ? " missing" : "", (vm_flags & VM_UFFD_WP) ? " wp" : "");
 	}
 out:
 	fl_mmap_write_unlock(t, mm);
