@@ -134,12 +134,6 @@ static void wake_userfault(int mm, int start, int end)
 	}
 }
 
-/*
- * mwriteprotect_range (UFFDIO_WRITEPROTECT).  The range must lie in one
- * uffd-wp registered anonymous VMA.  Unprotect wakes the threads waiting
- * on it.  The spec memory records when user space holds the protection:
- * from the moment protect returns until an unprotect begins.
- */
 /* uffd_wp_range: change_protection over [start, end) of one VMA. */
 static void uffd_wp_range(struct fl_task *t, struct fl_vma *vma, int start, int end, bool enable)
 {
@@ -149,10 +143,40 @@ static void uffd_wp_range(struct fl_task *t, struct fl_vma *vma, int start, int 
 	fl_change_protection(t, vma, start, end, newprot, enable ? MM_CP_UFFD_WP : MM_CP_UFFD_WP_RESOLVE);
 }
 
+/*
+ * The next step of for_each_vma_range: the lowest VMA that ends above
+ * @from and starts below @end, wherever it starts (holes are passed over).
+ */
+static struct fl_vma *vma_next_in_range(int mm, int from, int end)
+{
+	struct fl_vma *best = NULL;
+
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "vma_next");
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (vma_in_range(v, from, end) && (!best || v->start < best->start))
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * mwriteprotect_range (UFFDIO_WRITEPROTECT).  Before a1b92a3f1498 (v6.4,
+ * release unconfirmed; switch uffd_wp_range=one_vma) find_dst_vma wants
+ * the whole range inside the one VMA that holds its start, registered for
+ * wp, else ENOENT.  From it (vma_walk) for_each_vma_range visits every VMA
+ * that intersects the range and passes over holes (before, between or
+ * after VMAs, the start included): ENOENT only if there is no VMA at all,
+ * or at the first one not registered for wp, after the ones before it were
+ * done.  Unprotect wakes the threads waiting on the range if it returns 0.
+ * The spec memory records when user space holds the protection: from the
+ * moment protect returns until an unprotect begins (check/spec.c).
+ */
 int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 {
 	bool wlock = FL_POL(UFFD_WP_LOCK) == FL_UFFD_WP_LOCK_WRITE;
-	int mm = t->mm, end = vpn + npages, ret = 0;
+	int mm = t->mm, end = vpn + npages, ret = -2;
 	struct fl_vma *vma;
 
 	fl_spec_uffd_wp_begin(mm, t->tid, vpn, end, enable);
@@ -160,31 +184,34 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 		fl_mmap_write_lock(t, mm);
 	else
 		fl_mmap_read_lock(t, mm);
-	vma = fl_find_vma(mm, vpn);
 	if (FL_POL(UFFD_WP_RANGE) == FL_UFFD_WP_RANGE_ONE_VMA) {
 		/* find_dst_vma: the whole range within one VMA. */
+		vma = fl_find_vma(mm, vpn);
 		if (!vma || vma->end < end || !fl_userfaultfd_wp(vma)) {
 			FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
-			ret = -2;
 			goto out;
 		}
 		uffd_wp_range(t, vma, vpn, end, enable);
+		ret = 0;
 		goto out;
 	}
 	/* for_each_vma_range: every VMA of the range, stopping at the first not registered for wp. */
+	vma = vma_next_in_range(mm, vpn, end);
 	if (!vma)
-		ret = -2;
-	for (int p = vpn; vma;) {
-		int e = vma->end < end ? vma->end : end;
+		FL_TRACE("no VMA in %s..%s: ENOENT", fl_va(vpn), fl_va(end - 1));
+	for (int p = vpn; vma; vma = p < end ? vma_next_in_range(mm, p, end) : NULL) {
+		int s = vma->start > p ? vma->start : p, e = vma->end < end ? vma->end : end;
 
 		if (!fl_userfaultfd_wp(vma)) {
-			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(p), fl_va(e - 1));
+			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(s), fl_va(e - 1));
 			ret = -2;
 			break;
 		}
-		uffd_wp_range(t, vma, p, e, enable);
+		if (s > p)
+			FL_TRACE("%s..%s: no VMA, passed over", fl_va(p), fl_va(s - 1));
+		uffd_wp_range(t, vma, s, e, enable);
+		ret = 0;
 		p = e;
-		vma = p < end ? fl_find_vma(mm, p) : NULL;	/* (a hole ends the walk here) */
 	}
 out:
 	if (wlock)
