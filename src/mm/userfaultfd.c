@@ -307,10 +307,16 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 		ret = shmem_mfill_atomic_pte(t, vma, vpn, value, zeropage);
 		goto out;
 	}
+	/*
+	 * anon_vma_prepare for a private VMA, before any page is filled, for
+	 * ZEROPAGE as for COPY: fork's copy_page_range copies only the PTEs of
+	 * VMAs that have an anon_vma, so without it a child loses the
+	 * zero-page PTE (found by faultline conform, issue 14 bug 9).
+	 */
+	vma->anon_vma = 1;
 	if (!zeropage) {
 		uint32_t tag = fl_spec_new_store(mm, t->tid, vpn, 0, value);
 
-		vma->anon_vma = 1;
 		pfn = fl_alloc_page(t);
 		if (pfn < 0) {
 			ret = -12;
