@@ -288,23 +288,23 @@ static void yield_spec_range(int mm, int start, int end, const char *what)
  * User space holds uffd-wp protection on a page from the moment a protect
  * returns until an unprotect begins - if that protect's change_protection
  * left the page's PTE carrying the uffd-wp bit.  A none PTE carries
- * nothing: without UFFD_FEATURE_WP_UNPOPULATED (2023; release unverified) an anonymous page
- * never populated stays unprotected, and a later write lands without a
- * userfault (issue 14, bug 17).  A PTE marker, where the kernel installs
- * one (shmem, WP_UNPOPULATED), is not none, so this rule arms it once the
- * model has markers.  A protect that overlapped an unprotect (one began
- * before the other returned) gives no promise, since either order was
- * possible: an earlier version of this oracle missed that and reported a
- * false bypass on seed 000's R2 scenario.  Both facts are kept per call: a
- * second protect of the page begun meanwhile must not lend the first one
- * its begin or its taint (issue 14, bug 18).
+ * nothing: without UFFD_FEATURE_WP_UNPOPULATED (2023; release unverified)
+ * an anonymous page never populated stays unprotected, and a later write
+ * lands without a userfault (issue 14, bug 17).  A PTE marker, where the
+ * kernel installs one (shmem, WP_UNPOPULATED), is not none, so this rule
+ * arms it once the model has markers.  A protect that overlapped an
+ * unprotect (one began before the other returned) gives no promise,
+ * since either order was possible: an earlier version of this oracle
+ * missed that and reported a false bypass on seed 000's R2 scenario.  Both
+ * facts are kept per call: a second protect of the page begun meanwhile
+ * must not lend the first one its begin or its taint (issue 14, bug 18).
  */
 static struct fl_wp_call *wp_call(int tid)
 {
 	return &fl_chk.wp_call[tid + 1];
 }
 
-/* An unprotect began on [start, end), or wp was dropped there: every protect in flight loses its promise. */
+/* An unprotect began on [start, end), or wp was dropped there: protects in flight promise nothing there. */
 static void wp_taint_calls(int mm, int start, int end)
 {
 	for (int c = 0; c <= FL_SIM_MAX_THREADS; c++) {
