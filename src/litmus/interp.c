@@ -324,14 +324,25 @@ static bool proc_live(const void *arg)
 	return fl_mm.mm[*(const int *)arg].live;
 }
 
+/* The thread whose fork creates process @proc, or -1 (init forks it, or nobody does). */
+static int forking_thread(int proc)
+{
+	for (int i = 0; i < cur_sc->nthreads; i++)
+		for (int k = 0; k < cur_sc->threads[i].nops; k++)
+			if (cur_sc->threads[i].ops[k].kind == FL_OP_FORK && cur_sc->threads[i].ops[k].child == proc)
+				return i;
+	return -1;
+}
+
 static void thread_body(int tid)
 {
 	const struct fl_lit_thread *th = &cur_sc->threads[tid];
 	struct fl_task t = { .tid = tid, .mm = th->proc, .cpu = th->cpu };
 
+	/* Only the forking thread can end this wait: if it waits on user space, so does this one. */
 	if (!fl_mm.mm[th->proc].live)
-		fl_sim_wait(FL_OBJ(FL_OT_PROC, th->proc), FL_ACC_R, proc_live, &th->proc, false,
-			    "wait for the process to exist");
+		fl_sim_wait_thread(FL_OBJ(FL_OT_PROC, th->proc), FL_ACC_R, proc_live, &th->proc,
+				   forking_thread(th->proc), "wait for the process to exist");
 	thread_op[tid] = NULL;
 	for (int i = 0; i < th->nops; i++) {
 		thread_op[tid] = &th->ops[i];
@@ -462,8 +473,9 @@ static void reset(void *ctx)
 
 /*
  * Nothing can run.  If every blocked thread waits on user space (a
- * userfault nobody resolves), the scenario is stuck; otherwise some thread
- * waits on the kernel, and that is a deadlock.
+ * userfault nobody resolves), or on a thread that does (a fork never
+ * reached), the scenario is stuck; otherwise some thread waits on the
+ * kernel, and that is a deadlock.
  */
 static void report_deadlock(void)
 {
@@ -472,13 +484,15 @@ static void report_deadlock(void)
 	int o = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; i < fl_sim.nthreads && o < (int)sizeof(buf); i++) {
+	for (int i = 0; i < fl_sim.nthreads; i++) {
 		const struct fl_sim_thread *t = &fl_sim.t[i];
 
 		if (t->state == FL_T_DONE)
 			continue;
-		kernel |= !t->user_wait;
-		o += snprintf(buf + o, sizeof(buf) - (size_t)o, "%sT%d waits in %s", o ? "; " : "", t->label, t->what);
+		kernel |= !fl_sim_waits_on_user(i);
+		if (o < (int)sizeof(buf))
+			o += snprintf(buf + o, sizeof(buf) - (size_t)o, "%sT%d waits in %s", o ? "; " : "",
+				      t->label, t->what);
 	}
 	fl_violate(kernel ? FL_PROP_DEADLOCK : FL_PROP_STUCK, -1, "%s", buf);
 }

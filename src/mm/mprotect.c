@@ -10,6 +10,7 @@
  * entries: mprotect holds the mmap write lock, so no fault can run
  * meanwhile, but stores through those entries still land.
  */
+#include "check/check.h"
 #include "mm/mm.h"
 
 int fl_vma_split_range(int mm, int start, int end);
@@ -75,6 +76,9 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 
 		fl_pte_lock(t, mm, vpn);
 		oldpte = fl_ptep_get(mm, vpn);
+		/* Present or swap, this PTE leaves with the uffd-wp bit; a none one gets nothing. */
+		if (uffd_wp && !pte_none(oldpte))
+			fl_spec_uffd_wp_covered(mm, t->tid, vpn);
 		if (pte_present(oldpte) && FL_POL(UFFD_WP_SKIP_UNCHANGED) &&
 		    ((uffd_wp && pte_uffd_wp(oldpte)) || (uffd_wp_resolve && !pte_uffd_wp(oldpte)))) {
 			FL_TRACE("%s: uffd-wp unchanged, skipped (F3)", fl_va(vpn));

@@ -115,6 +115,7 @@ void fl_sim_begin(void)
 		t->what = "start";
 		t->atomic = 0;
 		t->user_wait = false;
+		t->waits_for = -1;
 		t->steps = 0;
 		fl_ctx_init(&t->ctx, t->stack, FL_SIM_STACK, thread_entry, t);
 	}
@@ -195,6 +196,7 @@ static inline void yield_now(struct fl_sim_thread *t)
 	t->can_run = NULL;
 	t->refresh = NULL;
 	t->user_wait = false;
+	t->waits_for = -1;
 }
 
 void fl_sim_yield(uint32_t obj, unsigned acc, const char *what)
@@ -317,4 +319,29 @@ void fl_sim_where_all(char *buf, int len)
 		o += snprintf(buf + o, (size_t)(len - o), "%s%s in %s", o ? "; " : "",
 			      where[0] ? where : "a thread", fl_sim.t[i].what);
 	}
+}
+
+void fl_sim_wait_thread(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, int waitee,
+			const char *what)
+{
+	if (fl_sim_in_thread())
+		fl_sim_self()->waits_for = waitee;
+	fl_sim_wait(obj, acc, pred, arg, false, what);
+}
+
+bool fl_sim_waits_on_user(int tid)
+{
+	/* Follow the chain of threads waited for; a cycle of such waits ends nowhere in user space. */
+	for (int hops = 0; hops <= fl_sim.nthreads; hops++) {
+		const struct fl_sim_thread *t = &fl_sim.t[tid];
+
+		if (t->state != FL_T_LIVE)
+			return false;	/* the one waited for finished (or never started) and never acted */
+		if (t->user_wait)
+			return true;
+		if (t->waits_for < 0)
+			return false;
+		tid = t->waits_for;
+	}
+	return false;
 }

@@ -84,6 +84,7 @@ struct fl_sim_thread {
 	const char *what;	/* the pending step, for deadlock reports */
 	int atomic;		/* spinlocks held (preemption disabled) */
 	bool user_wait;		/* blocked on user space (a userfault), not on the kernel */
+	int waits_for;		/* blocked until thread waits_for acts (-1: no such thread) */
 	uint32_t steps;		/* steps taken in this execution */
 };
 
@@ -179,6 +180,21 @@ void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *
 void fl_sim_limit(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 /* "T1 at file:line:col, T2 at ..." for every unfinished thread (livelock reports). */
 void fl_sim_where_all(char *buf, int len);
+
+/*
+ * The same, for a wait that only thread @waitee can end (a thread of a
+ * process that another thread's fork has still to create).  It inherits
+ * that thread's reason for not going on: see fl_sim_waits_on_user().
+ */
+void fl_sim_wait_thread(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, int waitee,
+			const char *what);
+
+/*
+ * Is blocked thread @tid waiting, directly or through the threads it waits
+ * for, on user space only?  (A thread waiting for a fork that a thread
+ * sleeping in handle_userfault will never reach is as stuck as that one.)
+ */
+bool fl_sim_waits_on_user(int tid);
 
 /* Spinlock bookkeeping (preemption disabled while > 0). */
 static inline void fl_sim_atomic_inc(void)
