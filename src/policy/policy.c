@@ -126,7 +126,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nreverts = 1,
 		.reverts = (const struct fl_switch_revert[]){
 			{ "v5.9", "none", "a308c71bf1e6",
-			  "\"Revert \"gup: document and work around \"COW can break either way\" issue\"\"\": undone together with 09854ba94c6a (page_count COW reuse, which makes it unnecessary)" },
+			  "\"mm/gup: Remove enfornced COW mechanism\" (sic): essentially reverts 17839856fd58, merged with 09854ba94c6a (page_count COW reuse, which makes the forced COW unnecessary) for v5.9-rc4" },
 		},
 	},
 	[FL_SW_FORK_PINNED] = {
