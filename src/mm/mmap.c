@@ -81,15 +81,19 @@ static int split_vma(int mm, struct fl_vma *vma, int at)
 	return 0;
 }
 
-/* Split VMAs so that [start, end) is covered by whole VMAs. */
+/*
+ * Split VMAs so that [start, end) is covered by whole VMAs.  Two passes:
+ * the piece a split at @start makes may land in a lower free slot than the
+ * VMA it came from, so one pass over the slots could miss its split at @end.
+ */
 int fl_vma_split_range(int mm, int start, int end)
 {
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
-		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
-
-		if (fl_vma_live(v) && (split_vma(mm, v, start) || split_vma(mm, v, end)))
-			return -12;
-	}
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
+			split_vma(mm, &fl_mm.mm[mm].vma[i], start);
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
+			split_vma(mm, &fl_mm.mm[mm].vma[i], end);
 	return 0;
 }
 
