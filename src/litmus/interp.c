@@ -230,13 +230,9 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 		set_reg(slot, op->reg, (uint64_t)ret);
 		break;
 	}
-	case FL_OP_MLOCK: {
-		/* __mlock_posix_error_return: -EFAULT from GUP is ENOMEM to user space. */
-		int ret = fl_mm_populate(t, op_vpn(op), op_npages(op));
-
-		set_reg(slot, op->reg, errno_reg(ret == -14 ? -12 : ret));
+	case FL_OP_MLOCK:
+		set_reg(slot, op->reg, errno_reg(fl_do_mlock(t, op_vpn(op), op_npages(op))));
 		break;
-	}
 	case FL_OP_MADV_DONTFORK:
 		fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
 		break;

@@ -380,6 +380,11 @@ unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp)
 	struct fl_uffd_waiter *w;
 	bool wait;
 
+	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY)) {
+		/* A caller that cannot drop mmap_lock (mprotect_fixup's populate): SIGBUS, no message. */
+		FL_TRACE("FAULT_FLAG_ALLOW_RETRY missing: VM_FAULT_SIGBUS");
+		return VM_FAULT_SIGBUS;
+	}
 	if (t->tid < 0) {
 		/* The sequential init block has no monitor to resolve it. */
 		fl_sim_wait_user(fl_obj_uffd(), FL_ACC_W, waiter_woken, &(struct fl_uffd_waiter){ 0 },

@@ -144,13 +144,15 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_GUP_UNSHARE] = {
 		.name = "gup_unshare",
 		.where = "follow_page_pte (gup_must_unshare), do_wp_page (FAULT_FLAG_UNSHARE)",
-		.doc = "whether a read-only FOLL_PIN of a possibly shared anonymous page unshares it first",
-		.nvalues = 2,
+		.doc = "whether a read-only FOLL_PIN unshares the page first: a possibly shared anonymous page, or any page of a COW mapping",
+		.nvalues = 3,
 		.values = {
 			{ "off", "", "", false, false, false,
 			  "the R/O pin takes the page as mapped; if it is shared, a later COW by either side leaves the pin behind" },
-			{ "on", "a7f226604170", "v5.19", false, false, false,
+			{ "anon", "a7f226604170", "v5.19", false, false, false,
 			  "\"mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page\" with c89357e27f20 (FAULT_FLAG_UNSHARE): a non-exclusive anon page is first copied into an exclusive one, mapped read-only, then pinned" },
+			{ "cow_mapping", "84209e87c696", "v6.2", false, false, false,
+			  "\"mm/gup: reliable R/O long-term pinning in COW mappings\" with 8d6a0ac09a16 (FAULT_FLAG_UNSHARE for anything in a COW mapping): a read-only FOLL_LONGTERM pin of a page that is not anonymous - the shared zero page, a page-cache page - in a private mapping is also unshared first: do_wp_page replaces it with an exclusive anon copy, mapped read-only, which is pinned.  Before, the pin took the zero page and a later write left the pin behind" },
 		},
 	},
 	[FL_SW_MPROTECT_WRITABLE] = {
@@ -262,7 +264,7 @@ static struct fl_preset presets[] = {
 	{ "v5.18", "the swap cache's reference no longer forces a copy (53a05ad9f21d); do_swap_page uses the refcount rule (c145e0b47c77); follow_pfn_pte returns -EEXIST (65462462ffb2)", 0, NULL, { { 0 } } },
 	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56), R/O pin unsharing (a7f226604170), uffd-wp on shmem", 0, NULL, { { 0 } } },
 	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)", 0, NULL, { { 0 } } },
-	{ "v6.2", "... and clean ones (d84887739d5c)", 0, NULL, { { 0 } } },
+	{ "v6.2", "... and clean ones (d84887739d5c); R/O long-term pins unshare the zero page and page-cache pages in COW mappings too (84209e87c696)", 0, NULL, { { 0 } } },
 	{ "latest", "every merged change modelled: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (a1b92a3f1498, v6.4)", 0, NULL, { { 0 } } },
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))

@@ -38,7 +38,7 @@ enum fl_switch {
 	FL_SW_WP_DEFERRED_FLUSH,	/* do_wp_page/wp_page_copy vs a deferred write-protect flush */
 	FL_SW_GUP_COW,			/* GUP on a COW mapping breaks COW first (v5.8 only) */
 	FL_SW_FORK_PINNED,		/* fork: copy maybe-pinned anon pages for the child */
-	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN of a maybe-shared anon page unshares it first */
+	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN unshares a maybe-shared anon page (and the zero page) first */
 	FL_SW_MPROTECT_WRITABLE,	/* mprotect maps exclusive anon pages writable directly */
 	FL_SW_SWAP_COW,			/* do_swap_page's reuse rule for a write fault */
 	FL_SW_FOLLOW_PFN_PTE,		/* GUP on a PTE without struct page (seed 002) */
@@ -85,7 +85,12 @@ enum {
 	FL_GUP_COW_BREAK,		/* 17839856fd58: FOLL_GET/PIN in a COW mapping acts as a write */
 };
 /* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
-/* Values of FL_SW_GUP_UNSHARE: 0 = off, 1 = on (a7f226604170, v5.19). */
+/* Values of FL_SW_GUP_UNSHARE. */
+enum {
+	FL_GUP_UNSHARE_OFF,		/* an R/O pin takes the page as mapped */
+	FL_GUP_UNSHARE_ANON,		/* a7f226604170 (v5.19): maybe-shared anon pages are unshared first */
+	FL_GUP_UNSHARE_COW_MAPPING,	/* 84209e87c696 (v6.2): also any other page in a COW mapping (longterm) */
+};
 /* Values of FL_SW_FOLLOW_PFN_PTE. */
 enum {
 	FL_PFNPTE_GET_ONLY,		/* -EFAULT for FOLL_GET only: FOLL_PIN skips the slot (v5.7-v5.17) */

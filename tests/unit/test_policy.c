@@ -17,7 +17,11 @@
 
 #include "policy/policy.h"
 
-/* `faultline policies` before presets were derived (commit 08dbf99), in switch order: */
+/*
+ * `faultline policies` before presets were derived (commit 08dbf99), in switch order,
+ * with one deliberate change since: gup_unshare's `on` is now `anon`, and v6.2 and
+ * latest take `cow_mapping` (84209e87c696, the zero page unshared for R/O pins).
+ */
 static const char *const switch_order[] = { "cow_reuse", "clear_refs_lock", "clear_refs_flush", "clear_refs_skip_pinned", "uffd_wp", "uffd_wp_lock", "uffd_wp_skip_unchanged", "wp_deferred_flush", "gup_cow", "fork_pinned", "gup_unshare", "mprotect_writable", "swap_cow", "follow_pfn_pte", "swap_skip_pinned", "uffd_wp_range", "uffd_wp_shmem" };
 #define NSW ((int)(sizeof(switch_order) / sizeof(switch_order[0])))
 static const struct {
@@ -32,10 +36,10 @@ static const struct {
 	{ "v5.11", { "page_count", "write", "elided", "on", "anon", "read", "off", "none", "none", "copy", "off", "off", "reuse_swap_page", "get_only", "on", "one_vma", "off" } },
 	{ "v5.12", { "page_count", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "off", "off", "reuse_swap_page", "get_only", "on", "one_vma", "off" } },
 	{ "v5.18", { "page_count_swapcache", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "off", "off", "page_count", "eexist_bail", "on", "one_vma", "off" } },
-	{ "v5.19", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "on", "off", "page_count", "eexist_bail", "on", "one_vma", "on" } },
-	{ "v6.0", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "on", "dirty", "page_count", "eexist_bail", "on", "one_vma", "on" } },
-	{ "v6.2", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "on", "exclusive", "page_count", "eexist_bail", "on", "one_vma", "on" } },
-	{ "latest", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "on", "exclusive", "page_count", "eexist_bail", "on", "vma_walk", "on" } },
+	{ "v5.19", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "anon", "off", "page_count", "eexist_bail", "on", "one_vma", "on" } },
+	{ "v6.0", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "anon", "dirty", "page_count", "eexist_bail", "on", "one_vma", "on" } },
+	{ "v6.2", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "cow_mapping", "exclusive", "page_count", "eexist_bail", "on", "one_vma", "on" } },
+	{ "latest", { "anon_exclusive", "write", "flush_mm", "on", "anon", "read", "off", "flush_page", "none", "copy", "cow_mapping", "exclusive", "page_count", "eexist_bail", "on", "vma_walk", "on" } },
 };
 
 static void test_selfcheck(void **state)
