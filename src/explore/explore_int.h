@@ -11,6 +11,24 @@ int fl_count_preemptions(const uint8_t *choice, const uint32_t *enabled, int n);
 void fl_record_execution(struct fl_explore_result *res, const struct fl_program *prog, uint32_t found,
 			 const uint8_t *choice, const uint32_t *enabled, int n, double t0);
 
+/* A strategy's progress reports (see struct fl_progress). */
+struct fl_progress_state {
+	struct fl_progress p;	/* bound and pass fields kept by the strategy */
+	double t0, last;
+	unsigned ticks;
+};
+
+void fl_progress_report(struct fl_progress_state *ps, const struct fl_explore_opts *opts,
+			const struct fl_explore_result *res);
+
+/* Call after every execution: cheap unless a hook is set and a report is due. */
+static inline void fl_progress_tick(struct fl_progress_state *ps, const struct fl_explore_opts *opts,
+				    const struct fl_explore_result *res)
+{
+	if (opts->progress && ++ps->ticks % FL_PROGRESS_EVERY == 0)
+		fl_progress_report(ps, opts, res);
+}
+
 void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		     struct fl_explore_result *res, bool por);
 void fl_explore_random(const struct fl_program *prog, const struct fl_explore_opts *opts,
