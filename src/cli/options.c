@@ -59,6 +59,9 @@ static const struct {
 	"  --preemptions N|none  the preemption bound, 0..1000, or none (unbounded); default:\n" \
 	"                        the file's `bound preemptions` line, else 2\n"
 #define HELP_MAXEXEC \
+	"  --max-executions N    stop after N executions, at least 1 (default 2000000); a\n" \
+	"                        search stopped there is INCOMPLETE\n"
+#define HELP_MAXEXEC_RUN \
 	"  --max-executions N    stop after N executions, at least 1 (default 2000000; 10000\n" \
 	"                        with --strategy random); a search stopped there is INCOMPLETE\n"
 #define HELP_QUIET \
@@ -85,7 +88,7 @@ static const struct cmd {
 	  "options:\n" HELP_KERNEL HELP_SET HELP_PREEMPT
 	  "  --strategy S          exhaustive (DPOR, the default), dfs (no reduction), or random\n"
 	  "                        (random schedules: never complete)\n"
-	  "  --seed S              the random strategy's seed, 0..2^64-1 (default 0)\n" HELP_MAXEXEC
+	  "  --seed S              the random strategy's seed, 0..2^64-1 (default 0)\n" HELP_MAXEXEC_RUN
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
 	  "                        one object per expect line\n" HELP_QUIET HELP_HELP
 	  "\n"
