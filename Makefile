@@ -2,7 +2,7 @@
 #
 #   make            build build/faultline (optimised)
 #   make demo       build and run the headline demo
-#   make check      the whole test suite: unit tests, corpus, sanitizer pass, conform on this kernel
+#   make check      the whole test suite: unit tests, corpus, sanitizer pass, CLI checks, conform on this kernel
 #   make bench      benchmark figures (executions/s, steps/s, time to first counterexample)
 
 CC      ?= cc
@@ -28,7 +28,7 @@ DEPFLAGS := -MMD -MP
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_sim_ucontext
 
-.PHONY: all demo check unit corpus sanitize conform bench clean docs-check
+.PHONY: all demo check unit corpus sanitize cli-check conform bench clean docs-check
 
 all: $(B)/faultline
 
@@ -85,12 +85,16 @@ conform: $(B)/faultline
 	$(B)/faultline conform litmus/conformance
 	tests/check_conform_cleanup.sh $(B)/faultline
 
+# The command line's exit statuses, messages, help, path handling and status line.
+cli-check: $(B)/faultline
+	tests/check_cli.sh $(B)/faultline
+
 docs-check: $(B)/faultline
 	$(B)/faultline policies --markdown | diff -u docs/switches.md - || \
 	  (echo "docs/switches.md is stale: run 'build/faultline policies --markdown > docs/switches.md'"; exit 1)
 	tests/check_litmus_readme.sh
 
-check: all unit corpus sanitize conform docs-check
+check: all unit corpus sanitize cli-check conform docs-check
 	@echo "check: all suites passed"
 
 bench: $(B)/faultline

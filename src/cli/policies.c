@@ -138,13 +138,11 @@ static void markdown(void)
 int fl_cmd_policies(int argc, char **argv)
 {
 	struct fl_cli_opts o;
-	const char *files[1];
+	const char **files;
 	int nfiles;
 
-	if (fl_cli_parse_opts(argc, argv, 2, &o, files, &nfiles, 1) || nfiles) {
-		fprintf(stderr, "usage: faultline policies [--markdown]\n");
+	if (fl_cli_parse(argc, argv, &o, &files, &nfiles))
 		return FL_EXIT_USAGE;
-	}
 	if (o.markdown)
 		markdown();
 	else

@@ -52,12 +52,37 @@ enum fl_strategy {
 	FL_STRAT_REPLAY,
 };
 
+/*
+ * Progress of a running search, for a live status line.  The explorer
+ * reports at most every FL_PROGRESS_INTERVAL seconds and looks at the
+ * clock only every FL_PROGRESS_EVERY executions, so a NULL hook costs one
+ * test per execution and a set one next to nothing.
+ */
+#define FL_PROGRESS_INTERVAL	0.1
+#define FL_PROGRESS_EVERY	32
+
+struct fl_progress {
+	uint64_t executions;	/* finished so far, every pass */
+	uint64_t pruned;
+	uint64_t steps;
+	uint64_t max_executions;	/* the cap on executions + pruned; 0 = none */
+	int bound;		/* this pass's preemption bound; -1 = unbounded */
+	int max_bound;		/* the bound of the last pass */
+	uint64_t pass_start;	/* executions + pruned when this pass began */
+	uint64_t prev_pass[2];	/* executions + pruned of the two passes before it (0 = none) */
+	double seconds;		/* since the search began */
+};
+
+typedef void (*fl_progress_fn)(void *ctx, const struct fl_progress *p);
+
 struct fl_explore_opts {
 	enum fl_strategy strategy;
 	int preemptions;	/* bound; -1 = unbounded */
 	uint64_t max_executions;
 	uint64_t seed;		/* random */
 	const char *schedule;	/* replay */
+	fl_progress_fn progress;	/* NULL: no reports */
+	void *progress_ctx;
 };
 
 struct fl_cex {

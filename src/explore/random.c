@@ -27,6 +27,7 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 	uint64_t rng = opts->seed * 0x9e3779b97f4a7c15ull + 1;
 	uint64_t max = opts->max_executions ? opts->max_executions : 10000;
 	double t0 = fl_now();
+	struct fl_progress_state ps = { .t0 = t0, .p = { .bound = -1, .max_bound = -1 } };
 
 	res->complete = false;
 	snprintf(res->stop_reason, sizeof(res->stop_reason), "random strategy: %llu executions, seed %llu",
@@ -69,6 +70,7 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 		if (deadlock)
 			res->deadlocked++;
 		fl_record_execution(res, prog, prog->finish(prog->ctx, deadlock), choice, enabled, n, t0);
+		fl_progress_tick(&ps, opts, res);
 	}
 	res->seconds = fl_now() - t0;
 }

@@ -54,7 +54,8 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 		errno = 0;
 		t = strtol(p, &end, 10);
 		if (end == p || t < 0 || t > 255 || errno) {
-			snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a thread number", (int)(p - s));
+			snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a thread number, 0..255",
+				 (int)(p - s));
 			return -1;
 		}
 		p = end;
@@ -62,7 +63,8 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 			p++;
 			cnt = strtol(p, &end, 10);
 			if (end == p || cnt < 1 || cnt > FL_MAX_STEPS || errno) {
-				snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a step count", (int)(p - s));
+				snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a step count, 1..%d",
+					 (int)(p - s), FL_MAX_STEPS);
 				return -1;
 			}
 			p = end;

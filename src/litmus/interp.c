@@ -501,11 +501,17 @@ static void check_asserts(void)
 		uint64_t v = fl_is.regs[slot][a->reg.reg];
 		bool eq = fl_is.reg_set[slot][a->reg.reg] && v == a->value;
 
-		if (eq != (a->cmp == FL_CMP_EQ))
-			fl_violate(FL_PROP_ASSERT, -1, "line %d: assert fails: %s%d:r%d is %llu%s", a->loc.line,
-				   a->reg.thread < 0 ? "init" : "T",
-				   a->reg.thread < 0 ? 0 : cur_sc->threads[a->reg.thread].id, a->reg.reg,
-				   (unsigned long long)v, fl_is.reg_set[slot][a->reg.reg] ? "" : " (never set)");
+		char who[16];
+
+		if (eq == (a->cmp == FL_CMP_EQ))
+			continue;
+		/* The register as the file names it: init:r0 or T<id>:r0 (the thread's id, not its index). */
+		if (a->reg.thread < 0)
+			snprintf(who, sizeof(who), "init");
+		else
+			snprintf(who, sizeof(who), "T%d", cur_sc->threads[a->reg.thread].id);
+		fl_violate(FL_PROP_ASSERT, -1, "line %d: assert fails: %s:r%d is %llu%s", a->loc.line, who, a->reg.reg,
+			   (unsigned long long)v, fl_is.reg_set[slot][a->reg.reg] ? "" : " (never set)");
 	}
 }
 
