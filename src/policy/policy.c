@@ -213,6 +213,22 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "from the seed-002 thread (Jason Gunthorpe): bail out of the loop on a pageless PTE when pages != NULL, returning the count so far - 0 when it is the first page, which callers read as no progress and no error" },
 		},
 	},
+	[FL_SW_ZERO_PAGE_READ] = {
+		.name = "zero_page_read",
+		.where = "do_anonymous_page, mfill_atomic_pte_zeropage",
+		.doc = "a host-configuration switch, not a commit: whether a read fault on untouched private anonymous memory (and UFFDIO_ZEROPAGE) maps the shared zero page.  Every release preset keeps the zero page; `--kernel host` takes the value `faultline conform` measures",
+		.nvalues = 3,
+		.values = {
+			{ "zero_page", "", "", false, false, false,
+			  "do_anonymous_page maps the shared zero page read-only (pte_special) for a read fault; mfill_atomic_pte_zeropage (UFFDIO_ZEROPAGE) maps it too.  pagemap: present, never exclusive" },
+			{ "fresh_page", "", "", false, false, false,
+			  "host configuration: a read fault takes do_anonymous_page's allocation branch, as a write fault does: a fresh zeroed exclusive page, writable and dirty when the VMA is VM_WRITE (pagemap: present|exclusive); UFFDIO_ZEROPAGE still maps the zero page.  Measured on a 6.18 guest booted with the vendor parameter pvm_no_zero_page=1 (its implementation is not public; the registers agree with this).  Upstream precedent: mm_forbids_zeropage() (see mm_forbids)",
+			  true },
+			{ "mm_forbids", "593befa6ab74", "v3.19", false, true, false,
+			  "host configuration: mm_forbids_zeropage(mm) is true (\"mm: introduce mm_forbids_zeropage function\", for s390 KVM guests with storage keys): read faults allocate as fresh_page, and since 90a7592da149 (\"mm/userfaultfd: Do not place zeropages when zeropages are disallowed\", v6.10, release unverified) mfill_atomic_pte_zeropage installs a fresh zeroed page (mfill_atomic_pte_zeroed_folio) instead of failing",
+			  true },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",
@@ -257,7 +273,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0,			\
 	[FL_SW_SWAP_SKIP_PINNED] = crskip, /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */	\
 	[FL_SW_SWAP_COW] = FL_SWAP_COW_REUSE_SWAP_PAGE, [FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_GET_ONLY,	\
-	[FL_SW_UFFD_WP_RANGE] = FL_UFFD_WP_RANGE_ONE_VMA, [FL_SW_UFFD_WP_SHMEM] = 0 } }
+	[FL_SW_UFFD_WP_RANGE] = FL_UFFD_WP_RANGE_ONE_VMA, [FL_SW_UFFD_WP_SHMEM] = 0,	\
+	[FL_SW_ZERO_PAGE_READ] = FL_ZERO_PAGE_USED /* host configuration: only --kernel host changes it */ } }
 /* Later presets: the same plus the v5.19+ switches. */
 #define P2(cow, unshare, mprot, wprange, wpshmem) { .v = {						\
 	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
@@ -266,7 +283,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
 	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot,	\
 	[FL_SW_SWAP_SKIP_PINNED] = 1, [FL_SW_SWAP_COW] = FL_SWAP_COW_PAGE_COUNT,		\
-	[FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_EEXIST_BAIL, [FL_SW_UFFD_WP_RANGE] = wprange, [FL_SW_UFFD_WP_SHMEM] = wpshmem } }
+	[FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_EEXIST_BAIL, [FL_SW_UFFD_WP_RANGE] = wprange, [FL_SW_UFFD_WP_SHMEM] = wpshmem,	\
+	[FL_SW_ZERO_PAGE_READ] = FL_ZERO_PAGE_USED /* host configuration: only --kernel host changes it */ } }
 
 static const struct fl_preset presets[] = {
 	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
