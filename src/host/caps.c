@@ -180,7 +180,7 @@ static int folio_fits(uint32_t mask, int start, int n)
 {
 	int best = 0;
 
-	for (int k = 1; k < 32; k++) {
+	for (int k = 1; k < 20; k++) {	/* up to 2 GiB folios: beyond any size sysfs lists */
 		int size = 1 << k, first = (start + size - 1) / size * size;
 
 		if ((mask & (1u << k)) && first + size <= start + n)
