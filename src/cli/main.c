@@ -25,9 +25,10 @@ static void usage(FILE *f)
 		"      Every behaviour switch (commit, release, before -> after) and every kernel preset.\n"
 		"  bench [PATH...]\n"
 		"      Executions/s, steps/s and time to the first counterexample per file and kernel.\n"
-		"  conform PATH... [--kernel host|V] [--runs N] [--timeout MS] [--json]\n"
+		"  conform PATH... [--kernel host|V] [--set SWITCH=VALUE]... [--runs N] [--timeout MS] [--json]\n"
 		"      Run each test on the running kernel and on the model (--kernel host: the preset\n"
-		"      closest to uname -r) and compare what both let the registers see.\n"
+		"      closest to uname -r, with the host configuration it measures) and compare what\n"
+		"      both let the registers see.\n"
 		"\n"
 		"exit status: 0 as expected, 1 violation or expectation mismatch, 2 bad input or usage\n");
 }
