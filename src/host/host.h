@@ -71,7 +71,7 @@ struct fl_host_caps {
 	int per_vma_lock;	/* CONFIG_PER_VMA_LOCK */
 	char config_src[96];	/* where the kernel config was read, or "" */
 	int ksm_run, numa_balancing;
-	char swaps[256];	/* /proc/swaps device names, space-separated */
+	char swaps[512];	/* /proc/swaps device names, space-separated */
 };
 
 /* Every fact, from the running kernel. */
