@@ -56,6 +56,14 @@ int fl_cli_config(const struct fl_cli_opts *o, const char *kernel, const struct 
 		return FL_EXIT_USAGE;
 	}
 	cfg->pol = fl_preset_at(cfg->preset)->pol;
+	if (!e && !strcmp(kernel, "host")) {
+		/* Host-configuration switches take the values measured on this machine (host/probe.c). */
+		struct fl_host_caps hc;
+
+		memset(&hc, 0, sizeof(hc));
+		fl_host_probe_measure(&hc);
+		fl_host_apply(&hc, &cfg->pol, cfg->note, sizeof(cfg->note));
+	}
 	if (e)
 		for (int i = 0; i < e->nsets; i++)
 			cfg->pol.v[e->sets[i].sw] = (uint8_t)e->sets[i].value;

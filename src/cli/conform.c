@@ -67,15 +67,11 @@ static int conform_one(const struct fl_scenario *sc, const struct fl_config *cfg
 {
 	char err[512];
 	int runs, blocked = 0;
+	bool swap = fl_scenario_uses(sc, FL_OP_MADV_PAGEOUT);
 
 	memset(row, 0, sizeof(*row));
 	if (fl_host_unsupported(sc, caps, row->reason, sizeof(row->reason))) {
 		row->v = V_UNSUPPORTED;
-		return 0;
-	}
-	if (fl_scenario_uses(sc, FL_OP_MADV_PAGEOUT) && fl_host_swap_ensure(caps, err, sizeof(err))) {
-		row->v = V_UNSUPPORTED;
-		snprintf(row->reason, sizeof(row->reason), "madvise_pageout: %s", err);
 		return 0;
 	}
 	fl_outcome_mask_init(sc, caps->soft_dirty, &row->mask);
@@ -111,19 +107,48 @@ static int conform_one(const struct fl_scenario *sc, const struct fl_config *cfg
 		return 0;
 	}
 	runs = sc->nthreads ? (o->runs ? o->runs : DEFAULT_RUNS) : 1;
-	for (row->runs = 0; row->runs < runs; row->runs++) {
-		struct fl_outcome out;
+	/*
+	 * MADV_PAGEOUT needs swap, checked afresh for each test; if the swap
+	 * devices changed while the test ran (another process's swapoff),
+	 * its outcome says nothing: run it again, once.
+	 */
+	for (int attempt = 0;; attempt++) {
+		char before[sizeof(caps->swaps)], after[sizeof(caps->swaps)];
 
-		if (fl_host_run(sc, caps, o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS, &out, err, sizeof(err))) {
-			row->v = V_ERROR;
-			snprintf(row->reason, sizeof(row->reason), "host backend: %s", err);
+		if (swap && fl_host_swap_ensure(caps, err, sizeof(err))) {
+			row->v = V_UNSUPPORTED;
+			snprintf(row->reason, sizeof(row->reason), "madvise_pageout: %s", err);
 			return 0;
 		}
-		if (fl_outset_add(&row->host, &out, &row->mask) < 0)
-			break;	/* more distinct host outcomes than we keep: the comparison below still fails */
-		/* A blocked run costs the whole time limit: two show it is no accident. */
-		if (out.blocked && ++blocked == 2)
+		snprintf(before, sizeof(before), "%s", caps->swaps);
+		memset(&row->host, 0, sizeof(row->host));
+		blocked = 0;
+		for (row->runs = 0; row->runs < runs; row->runs++) {
+			struct fl_outcome out;
+
+			if (fl_host_run(sc, caps, o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS, &out, err,
+					sizeof(err))) {
+				row->v = V_ERROR;
+				snprintf(row->reason, sizeof(row->reason), "host backend: %s", err);
+				return 0;
+			}
+			if (fl_outset_add(&row->host, &out, &row->mask) < 0)
+				break;	/* more distinct host outcomes than we keep: the comparison below still fails */
+			/* A blocked run costs the whole time limit: two show it is no accident. */
+			if (out.blocked && ++blocked == 2)
+				break;
+		}
+		if (!swap)
 			break;
+		fl_host_swaps("", after, sizeof(after));
+		if (!strcmp(before, after))
+			break;
+		if (attempt == 1) {
+			row->v = V_UNSUPPORTED;
+			snprintf(row->reason, sizeof(row->reason), "madvise_pageout: the swap devices changed during the "
+				 "run, twice (now: %s)", after[0] ? after : "none");
+			return 0;
+		}
 	}
 	row->v = V_AGREE;
 	for (int i = 0; i < row->host.n; i++) {
@@ -213,8 +238,27 @@ static void print_row_json(const struct fl_scenario *sc, const struct row *r, bo
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: faultline conform PATH... [--kernel host|V] [--runs N] [--timeout MS] "
-			"[--max-executions N] [--json]\n");
+	fprintf(stderr, "usage: faultline conform PATH... [--kernel host|V] [--set SWITCH=VALUE]... [--runs N] "
+			"[--timeout MS] [--max-executions N] [--json]\n");
+}
+
+/*
+ * A model that is not `--kernel host` keeps the release preset's zero
+ * page; say so when this host differs, rather than let the zero-page
+ * tests disagree without a word.
+ */
+static void mismatch_note(const struct fl_host_caps *caps, const struct fl_config *cfg, char *note, int len)
+{
+	struct fl_policy host = cfg->pol;
+	const struct fl_switch_desc *d = fl_switch_desc(FL_SW_ZERO_PAGE_READ);
+
+	note[0] = '\0';
+	fl_host_apply(caps, &host, NULL, 0);
+	if (host.v[FL_SW_ZERO_PAGE_READ] != cfg->pol.v[FL_SW_ZERO_PAGE_READ])
+		snprintf(note, (size_t)len, "the model has zero_page_read=%s but this host measures %s: tests that read "
+			 "untouched anonymous memory will disagree (--kernel host, or --set zero_page_read=%s)",
+			 d->values[cfg->pol.v[FL_SW_ZERO_PAGE_READ]].name, d->values[host.v[FL_SW_ZERO_PAGE_READ]].name,
+			 d->values[host.v[FL_SW_ZERO_PAGE_READ]].name);
 }
 
 int fl_cmd_conform(int argc, char **argv)
@@ -226,9 +270,10 @@ int fl_cmd_conform(int argc, char **argv)
 	struct fl_cli_opts o;
 	struct fl_host_caps caps;
 	struct fl_config cfg;
+	char note[256];
 	int npaths, nfiles = 0, count[4] = { 0 }, status = FL_EXIT_OK;
 
-	if (fl_cli_parse(argc, argv, &o, &paths, &npaths) || npaths == 0 || o.nsets) {
+	if (fl_cli_parse(argc, argv, &o, &paths, &npaths) || npaths == 0) {
 		usage();
 		return FL_EXIT_USAGE;
 	}
@@ -240,23 +285,32 @@ int fl_cmd_conform(int argc, char **argv)
 	fl_host_probe(&caps);
 	if (caps.root)
 		fl_host_swap_remove_stale();
+	mismatch_note(&caps, &cfg, note, sizeof(note));
 	if (o.json) {
-		printf("{\"host\": {\"release\": ");
-		fl_json_str(stdout, caps.release);
-		printf(", \"cpus\": %d, \"userfaultfd\": %s, \"uffd_wp\": %s, \"io_uring\": %s, \"soft_dirty\": %s},\n"
-		       " \"model\": \"%s\", \"runs\": %d, \"timeout_ms\": %d,\n \"tests\": [",
-		       caps.ncpus, caps.uffd ? "true" : "false", caps.uffd_wp ? "true" : "false",
-		       caps.io_uring ? "true" : "false", caps.soft_dirty ? "true" : "false", cfg.name,
-		       o.runs ? o.runs : DEFAULT_RUNS, o.timeout_ms ? o.timeout_ms : DEFAULT_TIMEOUT_MS);
+		printf("{\"host\": ");
+		fl_host_facts_json(stdout, &caps);
+		printf(",\n \"model\": ");
+		fl_json_str(stdout, cfg.name);
+		printf(", \"model_note\": ");
+		fl_json_str(stdout, cfg.note[0] ? cfg.note : "--kernel");
+		if (note[0]) {
+			printf(", \"warning\": ");
+			fl_json_str(stdout, note);
+		}
+		printf(", \"runs\": %d, \"timeout_ms\": %d,\n \"tests\": [", o.runs ? o.runs : DEFAULT_RUNS,
+		       o.timeout_ms ? o.timeout_ms : DEFAULT_TIMEOUT_MS);
 	} else {
-		printf("host: Linux %s, %d CPUs; userfaultfd %s, uffd-wp %s, io_uring %s, soft-dirty %s\n",
-		       caps.release, caps.ncpus, caps.uffd ? "yes" : "no", caps.uffd_wp ? "yes" : "no",
-		       caps.io_uring ? "yes" : "no",
-		       caps.soft_dirty ? "yes" : "no (pagemap bit 55 is not compared)");
+		char facts[2048];
+
+		fl_host_facts_text(&caps, facts, sizeof(facts));
+		printf("host: Linux %s, %d CPUs; probed (docs/conform.md):\n%s", caps.release, caps.ncpus, facts);
 		printf("model: %s (%s), unbounded exploration; host: 1 run per sequential test, %d per threaded test, "
-		       "%d ms limit per run\n\n",
+		       "%d ms limit per run\n",
 		       cfg.name, cfg.note[0] ? cfg.note : "--kernel", o.runs ? o.runs : DEFAULT_RUNS,
 		       o.timeout_ms ? o.timeout_ms : DEFAULT_TIMEOUT_MS);
+		if (note[0])
+			printf("warning: %s\n", note);
+		printf("\n");
 	}
 	for (int i = 0; i < nfiles; i++) {
 		if (fl_cli_load(files[i], &sc) || conform_one(&sc, &cfg, &caps, &o, &row)) {

@@ -147,7 +147,7 @@ static const struct cmd {
 	  "options:\n" HELP_PREEMPT HELP_MAXEXEC HELP_QUIET HELP_HELP
 	  "\n"
 	  "exit status: 0, or 2 for bad usage or a PATH that cannot be read.\n" },
-	{ "conform", O_KERNEL | O_PREEMPT | O_MAXEXEC | O_RUNS | O_TIMEOUT | O_JSON, 1, -1, "PATH",
+	{ "conform", O_KERNEL | O_SET | O_PREEMPT | O_MAXEXEC | O_RUNS | O_TIMEOUT | O_JSON, 1, -1, "PATH",
 	  "usage: faultline conform PATH... [options]\n"
 	  "\n"
 	  "Run each test under PATH on the running kernel (real mmap, fork, mprotect,\n"
@@ -155,7 +155,9 @@ static const struct cmd {
 	  "the registers see: agree, DISAGREE, unsupported (with the reason), or ERROR.\n"
 	  "\n"
 	  "options:\n"
-	  "  --kernel V            the model's preset (default host: the preset for uname -r)\n"
+	  "  --kernel V            the model's preset (default host: the preset for uname -r,\n"
+	  "                        with the host configuration it measures)\n"
+	  "  --set SWITCH=VALUE    override one switch of the model (repeatable)\n"
 	  "  --preemptions N|none  the bound the model falls back to when its unbounded search\n"
 	  "                        does not finish, 0..1000 (default: the file's, else 2)\n"
 	  "  --max-executions N    the model's search cap, at least 1 (default 200000)\n"

@@ -9,6 +9,8 @@
 
 static const char *status(const struct fl_switch_value *v)
 {
+	if (v->host_config)
+		return v->unverified ? "host configuration (release unverified)" : "host configuration";
 	if (v->counterfactual)
 		return "counterfactual (no kernel)";
 	if (v->proposed)

@@ -61,20 +61,6 @@ static void probe_io_uring(struct fl_host_caps *c)
 	io_uring_queue_exit(&ring);
 }
 
-static bool swap_active(void)
-{
-	FILE *f = fopen("/proc/swaps", "re");
-	char line[512];
-	int n = 0;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
-	return n > 1;	/* a header line, then one per device */
-}
-
 void fl_host_probe(struct fl_host_caps *c)
 {
 	struct utsname u;
@@ -88,8 +74,33 @@ void fl_host_probe(struct fl_host_caps *c)
 	probe_uffd(c);
 	probe_io_uring(c);
 	c->soft_dirty = fl_host_smaps_soft_dirty();
-	c->swap_active = swap_active();
 	c->root = geteuid() == 0;
+	fl_host_probe_files("", c);
+	fl_host_probe_measure(c);
+}
+
+void fl_host_apply(const struct fl_host_caps *c, struct fl_policy *pol, char *note, int len)
+{
+	int v = FL_ZERO_PAGE_USED;
+
+	/*
+	 * A read fault that maps a fresh page: zero_page_read.  Whether
+	 * UFFDIO_ZEROPAGE does too picks the value (unknown when the host
+	 * has no userfaultfd: then no test can use it, and fresh_page is as
+	 * good as mm_forbids).  A host that maps the zero page on read faults
+	 * but not for UFFDIO_ZEROPAGE has no value: fl_host_unsupported()
+	 * turns those tests away.
+	 */
+	if (c->zero_page_read == 0)
+		v = c->uffd_zeropage == 0 ? FL_ZERO_PAGE_MM_FORBIDS : FL_ZERO_PAGE_FRESH_READ;
+	pol->v[FL_SW_ZERO_PAGE_READ] = (uint8_t)v;
+	if (note && v != FL_ZERO_PAGE_USED) {
+		size_t n = strlen(note);
+
+		if ((int)n < len)
+			snprintf(note + n, (size_t)len - n, "%sread faults map no zero page here (measured): zero_page_read=%s",
+				 n ? "; " : "", fl_switch_desc(FL_SW_ZERO_PAGE_READ)->values[v].name);
+	}
 }
 
 /* Why @op cannot run on this host, or NULL. */
@@ -137,16 +148,144 @@ static const char *op_unsupported(const struct fl_lit_op *op, const struct fl_ho
 	}
 }
 
+/* Every op of @sc, init first, in a flat array; returns the count. */
+static int all_ops(const struct fl_scenario *sc, const struct fl_lit_op **ops)
+{
+	int n = 0;
+
+	for (int i = 0; i < sc->ninit; i++)
+		ops[n++] = &sc->init[i];
+	for (int t = 0; t < sc->nthreads; t++)
+		for (int i = 0; i < sc->threads[t].nops; i++)
+			ops[n++] = &sc->threads[t].ops[i];
+	return n;
+}
+
+/* Is region @r mapped shared (by its mmap op)? */
+static bool region_shared(const struct fl_lit_op *const *ops, int n, int r)
+{
+	for (int i = 0; i < n; i++)
+		if (ops[i]->kind == FL_OP_MMAP && ops[i]->addr.region == r)
+			return (ops[i]->mflags & FL_MAP_SHARED) != 0;
+	return false;
+}
+
+/*
+ * The largest folio (in pages) of @mask (bit k: 2^k pages) that fits
+ * naturally aligned in pages [@start, @start + @n), or 0.  The host's
+ * region addresses are the model's page numbers above a 2 MiB-aligned
+ * base (FL_HOST_VA), so alignment carries over.
+ */
+static int folio_fits(uint32_t mask, int start, int n)
+{
+	int best = 0;
+
+	for (int k = 1; k < 20; k++) {	/* up to 2 GiB folios: beyond any size sysfs lists */
+		int size = 1 << k, first = (start + size - 1) / size * size;
+
+		if ((mask & (1u << k)) && first + size <= start + n)
+			best = size;
+	}
+	return best;
+}
+
+static int thp_kb_of(int pages)
+{
+	return pages * (int)(FL_HOST_PAGE / 1024);
+}
+
+/*
+ * Host facts the model cannot represent, per test.  @buf receives the
+ * reason; returns the op it is pinned to, or NULL when none applies.
+ *
+ *  - THP / mTHP: a region that can hold a naturally aligned folio of a
+ *    size the host may allocate on a fault.  A large folio maps several
+ *    PTEs at once and changes pagemap, COW and reclaim; the model has
+ *    base pages only, so such a test is unsupported (conservatively: even
+ *    when it would not touch the neighbouring pages).
+ *  - fault-around: a shared region of two or more pages, when one read
+ *    fault maps more than one page (or nobody could tell): the model has
+ *    no fault-around (issue 14, item 2).
+ *  - the zero page: unknown (the probe failed) for a test with private
+ *    anonymous memory; or zero page on read faults but a fresh page from
+ *    UFFDIO_ZEROPAGE, which no value of zero_page_read describes.
+ *  - uffd on shmem: registering a shared region needs the feature bit
+ *    UFFDIO_API offers for it (MISSING_SHMEM, WP_HUGETLBFS_SHMEM).
+ */
+static const struct fl_lit_op *config_unsupported(const struct fl_scenario *sc, const struct fl_host_caps *c,
+						  char *buf, int len)
+{
+	static const struct fl_lit_op *ops[FL_LIT_MAX_OPS * (FL_LIT_MAX_THREADS + 1)];
+	int n = all_ops(sc, ops);
+
+	for (int i = 0; i < n; i++) {
+		const struct fl_lit_op *op = ops[i];
+		bool shared = region_shared(ops, n, op->addr.region);
+
+		if (op->kind == FL_OP_MMAP) {
+			int start = FL_LIT_REGION_VPN(op->addr.region), np = op->npages ? op->npages :
+				    sc->regions[op->addr.region].npages;
+			int f = folio_fits(shared ? c->thp_shmem_pages : c->thp_anon_pages, start, np);
+
+			if (f) {
+				snprintf(buf, (size_t)len, "%s THP: hugepages-%dkB may be allocated on a fault without "
+					 "madvise (%s), and %s (pages %d-%d) holds an aligned %d-page folio; the model has "
+					 "base pages only", shared ? "shmem" : "anonymous", thp_kb_of(f),
+					 shared ? "shmem_enabled" : "enabled", sc->regions[op->addr.region].name, start,
+					 start + np - 1, f);
+				return op;
+			}
+			if (shared && np > 1 && c->fault_around_pages != 1) {
+				if (c->fault_around_pages < 0)
+					snprintf(buf, (size_t)len, "fault-around: unknown on this host (the probe failed), "
+						 "and a read fault in shared %s (%d pages) may map its neighbours; the model "
+						 "has no fault-around", sc->regions[op->addr.region].name, np);
+				else
+					snprintf(buf, (size_t)len, "fault-around: one read fault maps up to %d pages of "
+						 "the page cache here, and shared %s has %d pages; the model maps one",
+						 c->fault_around_pages, sc->regions[op->addr.region].name, np);
+				return op;
+			}
+			if (!shared && c->zero_page_read < 0) {
+				snprintf(buf, (size_t)len, "the zero page: could not measure whether a read fault maps "
+					 "it on this host");
+				return op;
+			}
+		}
+		if (op->kind == FL_OP_UFFD_ZEROPAGE && !shared && c->zero_page_read == 1 && c->uffd_zeropage == 0) {
+			snprintf(buf, (size_t)len, "uffd_zeropage: this host maps the zero page on read faults but a "
+				 "fresh page for UFFDIO_ZEROPAGE; no value of zero_page_read models that");
+			return op;
+		}
+		if (op->kind == FL_OP_UFFD_REGISTER && shared && c->uffd) {
+			if ((op->value & FL_UFFD_MISSING) && !(c->uffd_features & UFFD_FEATURE_MISSING_SHMEM)) {
+				snprintf(buf, (size_t)len, "uffd_register(missing) on shmem: UFFDIO_API does not offer "
+					 "UFFD_FEATURE_MISSING_SHMEM");
+				return op;
+			}
+			if ((op->value & FL_UFFD_WP) && !(c->uffd_features & UFFD_FEATURE_WP_HUGETLBFS_SHMEM)) {
+				snprintf(buf, (size_t)len, "uffd_register(wp) on shmem: UFFDIO_API does not offer "
+					 "UFFD_FEATURE_WP_HUGETLBFS_SHMEM (CONFIG_PTE_MARKER_UFFD_WP)");
+				return op;
+			}
+		}
+	}
+	return NULL;
+}
+
 bool fl_host_unsupported(const struct fl_scenario *sc, const struct fl_host_caps *c, char *why, int len)
 {
 	const struct fl_lit_op *op = NULL;
 	const char *r = NULL;
+	char buf[384];
 
 	for (int i = 0; i < sc->ninit && !r; i++)
 		r = op_unsupported(op = &sc->init[i], c);
 	for (int t = 0; t < sc->nthreads && !r; t++)
 		for (int i = 0; i < sc->threads[t].nops && !r; i++)
 			r = op_unsupported(op = &sc->threads[t].ops[i], c);
+	if (!r && (op = config_unsupported(sc, c, buf, sizeof(buf))))
+		r = buf;
 	if (r)
 		snprintf(why, (size_t)len, "%s:%d:%d: %s", sc->file, op->loc.line, op->loc.col, r);
 	return r != NULL;

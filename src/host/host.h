@@ -22,9 +22,25 @@
 #define FL_HOST_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "litmus/ast.h"
 #include "litmus/outcome.h"
+#include "policy/policy.h"
+
+/*
+ * What the host is and how it is configured: every fact a test's outcome
+ * may depend on.  fl_host_probe() measures them; the decisions below
+ * (fl_host_unsupported, fl_host_apply) read only this struct, so a unit
+ * test can fake any answer.  -1 in an int field means "unknown".
+ */
+#define FL_HOST_THP_SIZES 16
+
+struct fl_host_thp_size {
+	int kb;				/* hugepages-<kb>kB */
+	char anon[16], shmem[16];	/* the bracketed word of enabled / shmem_enabled ("" unknown) */
+};
 
 struct fl_host_caps {
 	char release[65];	/* uname -r */
@@ -36,9 +52,51 @@ struct fl_host_caps {
 	bool swap_active;	/* a swap device is on */
 	bool root;		/* may set up a swap file */
 	char uffd_why[128], io_uring_why[128];
+
+	/* Measured by faulting real memory (probe.c). */
+	int zero_page_read;	/* 1: a read fault maps the zero page; 0: a fresh exclusive page */
+	int uffd_zeropage;	/* 1: UFFDIO_ZEROPAGE maps the zero page; 0: a fresh page */
+	int fault_around_pages;	/* pages one read fault of a shmem page maps from the page cache */
+	uint64_t uffd_features;	/* UFFDIO_API's answer to features = 0 (valid when uffd) */
+
+	/* Read from /sys, /proc and the kernel config (probe.c). */
+	char thp_anon[16], thp_shmem[16];	/* transparent_hugepage/enabled, shmem_enabled */
+	int thp_use_zero_page;
+	int nthp;
+	struct fl_host_thp_size thp[FL_HOST_THP_SIZES];
+	uint32_t thp_anon_pages, thp_shmem_pages;	/* folio sizes (bit k: 2^k pages) a fault may allocate */
+	int fault_around_bytes;	/* debugfs fault_around_bytes */
+	int unpriv_uffd;	/* vm.unprivileged_userfaultfd */
+	int io_uring_disabled;	/* kernel.io_uring_disabled */
+	int per_vma_lock;	/* CONFIG_PER_VMA_LOCK */
+	char config_src[96];	/* where the kernel config was read, or "" */
+	int ksm_run, numa_balancing;
+	char swaps[512];	/* /proc/swaps device names, space-separated */
 };
 
+/* Every fact, from the running kernel. */
 void fl_host_probe(struct fl_host_caps *c);
+/*
+ * The facts read from files, under @root ("" for the real /sys, /proc,
+ * /boot): the seam the unit test fakes a host through.  Derives
+ * thp_anon_pages / thp_shmem_pages.
+ */
+void fl_host_probe_files(const char *root, struct fl_host_caps *c);
+/* The facts measured by faulting memory: zero page, UFFDIO_ZEROPAGE, fault-around, uffd features. */
+void fl_host_probe_measure(struct fl_host_caps *c);
+/* /proc/swaps' device names under @root, space-separated; false when there are none. */
+bool fl_host_swaps(const char *root, char *buf, int len);
+
+/*
+ * Apply the host facts the model represents as switches to @pol (the
+ * `host` preset): zero_page_read.  Writes what it set into @note
+ * (appended), if @note is not NULL.
+ */
+void fl_host_apply(const struct fl_host_caps *c, struct fl_policy *pol, char *note, int len);
+
+/* One line per fact, "name: value (how)", for conform's header and --json. */
+int fl_host_facts_text(const struct fl_host_caps *c, char *buf, int len);
+void fl_host_facts_json(FILE *f, const struct fl_host_caps *c);
 
 /* True, with the reason in @why, when the host cannot run @sc. */
 bool fl_host_unsupported(const struct fl_scenario *sc, const struct fl_host_caps *c, char *why, int len);
@@ -62,7 +120,8 @@ int fl_host_run(const struct fl_scenario *sc, const struct fl_host_caps *caps, i
 
 /*
  * Make sure a swap device is on (MADV_PAGEOUT of anonymous memory needs
- * one): as root, create and enable a swap file under /var/tmp, removed by
+ * one), checked afresh on every call (c->swaps is refreshed): as root,
+ * create and enable a swap file under /var/tmp, removed by
  * fl_host_swap_cleanup() (also run at exit and on SIGINT/SIGTERM/SIGHUP).
  * Swap files left by a faultline that was killed are removed first.
  * Returns 0, or -1 with the reason in @why.

@@ -57,5 +57,6 @@ bool fl_host_smaps_soft_dirty(void);
 
 /* uffd.c */
 int fl_host_uffd_open(void);				/* fd or -errno */
+int fl_host_uffd_open_api(uint64_t *features);		/* the same; *features: what UFFDIO_API offered */
 
 #endif

@@ -94,6 +94,15 @@ int fl_host_swap_ensure(struct fl_host_caps *c, char *why, int len)
 {
 	int fd;
 
+	/*
+	 * Asked per test, answered from /proc/swaps now, not from start-up:
+	 * another process may swapoff its device (or ours) between tests.
+	 */
+	c->swap_active = fl_host_swaps("", c->swaps, sizeof(c->swaps));
+	if (swap_on && !strstr(c->swaps, swap_path)) {
+		swap_on = false;	/* someone swapped ours off: make it again */
+		fl_host_swap_cleanup();
+	}
 	if (c->swap_active)
 		return 0;
 	if (!c->root) {
@@ -127,6 +136,6 @@ int fl_host_swap_ensure(struct fl_host_caps *c, char *why, int len)
 		return -1;
 	}
 	swap_on = true;
-	c->swap_active = true;
+	c->swap_active = fl_host_swaps("", c->swaps, sizeof(c->swaps));
 	return 0;
 }

@@ -11,6 +11,11 @@
 
 int fl_host_uffd_open(void)
 {
+	return fl_host_uffd_open_api(NULL);
+}
+
+int fl_host_uffd_open_api(uint64_t *features)
+{
 	/*
 	 * No features: in particular no UFFD_FEATURE_EVENT_FORK, so a child
 	 * does not inherit the registration, which is what the model does.
@@ -40,5 +45,8 @@ int fl_host_uffd_open(void)
 		close(fd);
 		return -e;
 	}
+	/* Asked for none, UFFDIO_API answers with every feature this kernel has. */
+	if (features)
+		*features = api.features;
 	return fd;
 }

@@ -5,12 +5,20 @@
 
 #include "litmus/outcome.h"
 
+/*
+ * The mask of a register is that of the op that sets its final value:
+ * the last op writing it in program order (init's order for init:rK, the
+ * thread's for Tn:rK).  A pagemap register is compared on its flag bits
+ * only; any other op's value on all 64 bits.  (Were the last op never to
+ * run, in a blocked execution, the earlier value is compared under the
+ * last op's mask.)
+ */
 static void mask_op(const struct fl_lit_op *op, int slot, bool soft_dirty, struct fl_outcome_mask *m)
 {
 	if (op->reg < 0)
 		return;
 	if (op->kind == FL_OP_PAGEMAP)
-		m->bits[slot][op->reg] |= FL_PM_COMPARED & ~(soft_dirty ? 0 : FL_PM_SOFT_DIRTY);
+		m->bits[slot][op->reg] = FL_PM_COMPARED & ~(soft_dirty ? 0 : FL_PM_SOFT_DIRTY);
 	else
 		m->bits[slot][op->reg] = UINT64_MAX;
 }

@@ -38,6 +38,10 @@ static pte_t maybe_mkwrite(pte_t pte, const struct fl_vma *vma)
  * A read maps the shared zero page read-only (pte_special); a write
  * allocates a zeroed page and maps it writable and dirty.  The PTE is
  * re-checked under the PTL: another fault may have populated it meanwhile.
+ * A host that forbids the zero page (switch zero_page_read, the kernel's
+ * !mm_forbids_zeropage() test) sends a read down the allocation branch
+ * too: the PTE is writable and dirty whenever the VMA is VM_WRITE, since
+ * the kernel tests vm_flags there, not the fault type.
  */
 static unsigned do_anonymous_page(struct vm_fault *vmf)
 {
@@ -47,7 +51,7 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	int pfn;
 
 	fl_mmap_assert_locked(vmf->mm);
-	if (!(vmf->flags & FAULT_FLAG_WRITE)) {
+	if (!(vmf->flags & FAULT_FLAG_WRITE) && FL_POL(ZERO_PAGE_READ) == FL_ZERO_PAGE_USED) {
 		entry = pte_mkspecial(pfn_pte(FL_ZERO_PFN, vma->vm_page_prot));
 		fl_pte_lock(t, vmf->mm, vmf->vpn);
 		if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
@@ -85,7 +89,8 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	}
 	fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-	FL_TRACE("map new pfn %d at %s (W, dirty)", pfn, fl_va(vmf->vpn));
+	FL_TRACE("map new pfn %d at %s%s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W, dirty)" : " (R/O)",
+		 (vmf->flags & FAULT_FLAG_WRITE) ? "" : ": read fault, no zero page on this host");
 unlock:
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
 	return 0;

@@ -312,26 +312,37 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 	 * ZEROPAGE as for COPY: fork's copy_page_range copies only the PTEs of
 	 * VMAs that have an anon_vma, so without it a child loses the
 	 * zero-page PTE (found by faultline conform, issue 14 bug 9).
+	 * mfill_atomic_pte_zeropage: where mm_forbids_zeropage() (since
+	 * 90a7592da149), a fresh zeroed page takes the zero page's place
+	 * (mfill_atomic_pte_zeroed_folio), installed as UFFDIO_COPY's is.
 	 */
 	vma->anon_vma = 1;
-	if (!zeropage) {
-		uint32_t tag = fl_spec_new_store(mm, t->tid, vpn, 0, value);
+	if (!zeropage || FL_POL(ZERO_PAGE_READ) == FL_ZERO_PAGE_MM_FORBIDS) {
+		uint32_t tag = zeropage ? 0 : fl_spec_new_store(mm, t->tid, vpn, 0, value);
 
 		pfn = fl_alloc_page(t);
 		if (pfn < 0) {
 			ret = -12;
 			goto out;
 		}
-		fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
+		if (zeropage)
+			fl_clear_user_highpage(pfn);
+		else
+			fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
 		if (mfill_lock_none_pte(t, vma, vpn, pfn, &pte)) {
 			fl_put_page(pfn);
 			ret = -17;
 			goto out;
 		}
 		fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
-		fl_set_pte_at_with(mm, vpn, pte, FL_OBJ_SPEC(mm, vpn));
-		fl_spec_page_filled(mm, vpn, tag, pfn);
-		FL_TRACE("UFFDIO_COPY: map pfn %d at %s", pfn, fl_va(vpn));
+		if (zeropage) {
+			fl_set_pte_at(mm, vpn, pte);
+			FL_TRACE("UFFDIO_ZEROPAGE: the zero page is forbidden: map zeroed pfn %d at %s", pfn, fl_va(vpn));
+		} else {
+			fl_set_pte_at_with(mm, vpn, pte, FL_OBJ_SPEC(mm, vpn));
+			fl_spec_page_filled(mm, vpn, tag, pfn);
+			FL_TRACE("UFFDIO_COPY: map pfn %d at %s", pfn, fl_va(vpn));
+		}
 	} else {
 		pte = pte_mkspecial(pfn_pte(FL_ZERO_PFN, vma->vm_page_prot));
 		fl_pte_lock(t, mm, vpn);

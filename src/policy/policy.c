@@ -223,6 +223,22 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "from the seed-002 thread (Jason Gunthorpe): bail out of the loop on a pageless PTE when pages != NULL, returning the count so far - 0 when it is the first page, which callers read as no progress and no error" },
 		},
 	},
+	[FL_SW_ZERO_PAGE_READ] = {
+		.name = "zero_page_read",
+		.where = "do_anonymous_page, mfill_atomic_pte_zeropage",
+		.doc = "a host-configuration switch, not a commit: whether a read fault on untouched private anonymous memory (and UFFDIO_ZEROPAGE) maps the shared zero page.  Every release preset keeps the zero page; `--kernel host` takes the value `faultline conform` measures",
+		.nvalues = 3,
+		.values = {
+			{ "zero_page", "", "", false, false, false,
+			  "do_anonymous_page maps the shared zero page read-only (pte_special) for a read fault; mfill_atomic_pte_zeropage (UFFDIO_ZEROPAGE) maps it too.  pagemap: present, never exclusive" },
+			{ "fresh_page", "", "", false, false, false,
+			  "host configuration: a read fault takes do_anonymous_page's allocation branch, as a write fault does: a fresh zeroed exclusive page, writable and dirty when the VMA is VM_WRITE (pagemap: present|exclusive); UFFDIO_ZEROPAGE still maps the zero page.  Measured on a 6.18 guest booted with the vendor parameter pvm_no_zero_page=1 (its implementation is not public; the registers agree with this).  Upstream precedent: mm_forbids_zeropage() (see mm_forbids)",
+			  true },
+			{ "mm_forbids", "593befa6ab74", "v3.19", false, true, false,
+			  "host configuration: mm_forbids_zeropage(mm) is true (\"mm: introduce mm_forbids_zeropage function\", for s390 KVM guests with storage keys): read faults allocate as fresh_page, and since 90a7592da149 (\"mm/userfaultfd: Do not place zeropages when zeropages are disallowed\", v6.10, release unverified) mfill_atomic_pte_zeropage installs a fresh zeroed page (mfill_atomic_pte_zeroed_folio) instead of failing",
+			  true },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",
@@ -297,10 +313,13 @@ int fl_release_cmp(const char *a, const char *b)
 	return ka < kb ? -1 : ka > kb;
 }
 
-/* A value some release had: merged, not value 0 (which is there from the start). */
+/*
+ * A value a release brought (value 0 is there from the start): merged, and
+ * not a host's configuration, which only `--kernel host` or --set selects.
+ */
 static bool merged_value(const struct fl_switch_value *v)
 {
-	return !v->proposed && !v->counterfactual && v->release[0];
+	return !v->proposed && !v->counterfactual && !v->host_config && v->release[0];
 }
 
 int fl_switch_timeline(enum fl_switch sw, struct fl_timeline_entry *out)
@@ -396,7 +415,7 @@ int fl_policy_selfcheck(char *err, int errlen)
 			SELFCHECK(fl_switch_value_find((enum fl_switch)s, x->name) == v, "switch %s: value %s twice", d->name, x->name);
 			SELFCHECK(!x->commit[0] || is_commit_id(x->commit), "switch %s=%s: commit '%s' is not a 12-digit id", d->name, x->name, x->commit);
 			SELFCHECK(!x->release[0] || release_key(x->release) > 0, "switch %s=%s: release '%s' is not vX.Y", d->name, x->name, x->release);
-			if (v > 0 && !x->proposed && !x->counterfactual)
+			if (v > 0 && !x->proposed && !x->counterfactual && !x->host_config)
 				SELFCHECK(x->commit[0] && x->release[0], "switch %s=%s: a merged value needs its commit and release (or mark it proposed or counterfactual)", d->name, x->name);
 			if (x->proposed || x->counterfactual)
 				SELFCHECK(!x->release[0], "switch %s=%s: a proposed or counterfactual value has no release", d->name, x->name);

@@ -45,6 +45,7 @@ enum fl_switch {
 	FL_SW_SWAP_SKIP_PINNED,		/* shrink_page_list: keep maybe-pinned pages out of the swap cache */
 	FL_SW_UFFD_WP_RANGE,		/* mwriteprotect_range: one VMA, or every VMA of the range */
 	FL_SW_UFFD_WP_SHMEM,		/* userfaultfd write-protect on shared anonymous memory */
+	FL_SW_ZERO_PAGE_READ,		/* host configuration: may read faults / UFFDIO_ZEROPAGE map the zero page */
 	FL_SW__COUNT
 };
 
@@ -52,6 +53,16 @@ enum fl_switch {
 enum {
 	FL_UFFD_WP_RANGE_ONE_VMA,	/* find_dst_vma: the range lies in one registered VMA */
 	FL_UFFD_WP_RANGE_VMA_WALK,	/* a1b92a3f1498, v6.4: every VMA of the range */
+};
+/*
+ * Values of FL_SW_ZERO_PAGE_READ: a host-configuration switch, not a
+ * commit.  Every release preset keeps the zero page; `--kernel host`
+ * takes the value conform measures (host/caps.c).
+ */
+enum {
+	FL_ZERO_PAGE_USED,		/* do_anonymous_page and UFFDIO_ZEROPAGE map the shared zero page */
+	FL_ZERO_PAGE_FRESH_READ,	/* read faults allocate a fresh page; UFFDIO_ZEROPAGE still maps it */
+	FL_ZERO_PAGE_MM_FORBIDS,	/* mm_forbids_zeropage(): both allocate (90a7592da149 for uffd) */
 };
 /* Values of FL_SW_COW_REUSE. */
 enum {
@@ -140,6 +151,7 @@ struct fl_switch_value {
 	bool unverified;	/* commit or release not confirmed from the source */
 	bool counterfactual;	/* never a kernel: shows why the real behaviour is needed */
 	const char *doc;	/* what the kernel does with this value */
+	bool host_config;	/* a host's configuration, not a commit: only `--kernel host` sets it */
 };
 
 /* A revert: from @release on, the switch is back at an earlier value. */
