@@ -83,7 +83,7 @@ expect 2 "--preemptions 2000" -- "$F" run $ZERO --preemptions 2000
 has "0\.\.1000" "--preemptions names its range"
 expect 2 "--max-executions 0" -- "$F" run $ZERO --max-executions 0
 has "1\.\.2\^64-1" "--max-executions names its range"
-expect 2 "--schedule 0:999999" -- "$F" replay $ZERO --kernel latest --schedule 0:999999
+expect 2 "--schedule v1/0:999999" -- "$F" replay $ZERO --kernel latest --schedule v1/0:999999
 has "1\.\.4000" "a schedule's step count names its range"
 expect 2 "--seed without --strategy random" -- "$F" run $ZERO --seed 3
 expect 2 "a value missing" -- "$F" run $ZERO --kernel

@@ -258,7 +258,7 @@ int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_conf
 		fprintf(stderr, "%s: %s\n", sc->file, rr.error);
 		return FL_EXIT_USAGE;
 	}
-	/* Quoted so that it can be pasted: a test without threads has the empty schedule ''. */
+	/* Quoted so that it can be pasted whatever the file's name. */
 	fprintf(f, "replay: faultline replay ");
 	fl_cli_shell_quote(f, sc->file);
 	fprintf(f, " --kernel %s", fl_preset_at(cfg->preset)->name);

@@ -103,9 +103,9 @@ static const struct cmd {
 	  "counterexample.\n"
 	  "\n"
 	  "options:\n" HELP_KERNEL HELP_SET
-	  "  --schedule S          which thread runs at each step: dot-separated runs T or T:N\n"
-	  "                        (thread T for N steps, 1..4000), e.g. 0:16.1:15.2; '' for a\n"
-	  "                        test without threads\n"
+	  "  --schedule S          which thread runs at each step: the format version v1/, then\n"
+	  "                        dot-separated runs T or T:N (thread T for N steps, 1..4000),\n"
+	  "                        e.g. v1/0:16.1:15.2; v1/ for a test without threads\n"
 	  "  --json                the result as one JSON object\n" HELP_HELP
 	  "\n"
 	  "exit status: 0 nothing violated, 1 a violation, 2 bad input, usage, or a schedule\n"

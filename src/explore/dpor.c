@@ -54,6 +54,7 @@ struct dpor {
 	bool source;		/* unbounded: source sets + sleep sets (Abdulla et al., POPL 2014) */
 	bool bsleep;		/* bounded: cost-safe sleep sets (see bounded_sleep) */
 	int nthreads;
+	int prefix;		/* the next execution replays nodes[0..prefix) */
 	struct node *nodes;
 	uint8_t choice[FL_MAX_STEPS];
 	uint32_t enabled[FL_MAX_STEPS];
@@ -448,6 +449,47 @@ static int next_branch(struct dpor *d, int n)
 	return -1;
 }
 
+/* The run loop's view of DPOR (execute.c). */
+static int dpor_prefix(void *s)
+{
+	return ((struct dpor *)s)->prefix;
+}
+
+static int dpor_replay(void *s, int n, uint32_t *en)
+{
+	struct dpor *d = s;
+
+	*en = d->nodes[n].enabled;
+	return d->nodes[n].chosen;
+}
+
+static int dpor_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
+{
+	struct dpor *d = s;
+	int t;
+
+	(void)res;
+	new_node(d, n, en);
+	t = pick(d, n, en & ~d->nodes[n].sleep);
+	if (t < 0)
+		return FL_PICK_PRUNE;
+	d->nodes[n].chosen = (uint8_t)t;
+	d->nodes[n].backtrack |= 1u << t;
+	return t;
+}
+
+static void dpor_taken(void *s, int n, int t)
+{
+	struct dpor *d = s;
+
+	d->nodes[n].done |= 1u << t;
+	d->emask[n] = d->nodes[n].mask[t];
+}
+
+static const struct fl_scheduler dpor_scheduler = {
+	.prefix = dpor_prefix, .replay = dpor_replay, .pick = dpor_pick, .taken = dpor_taken,
+};
+
 /*
  * One search at preemption bound d->bound.  Returns false when it stopped
  * early (max executions, or an error in res->error).
@@ -455,12 +497,11 @@ static int next_branch(struct dpor *d, int n)
 static bool search(struct dpor *d, const struct fl_program *prog, struct fl_explore_result *res, double t0)
 {
 	const struct fl_explore_opts *opts = d->opts;
-	bool por = d->por;
-	int prefix = 0;
 
+	d->prefix = 0;
 	for (;;) {
-		bool deadlock = false, pruned = false;
-		int n = 0, from = prefix ? prefix - 1 : 0;
+		int n = 0, from = d->prefix ? d->prefix - 1 : 0;
+		enum fl_exec_end end;
 
 		if (opts->max_executions && res->executions + res->pruned >= opts->max_executions) {
 			res->complete = false;
@@ -468,71 +509,14 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 				 "stopped at --max-executions %llu", (unsigned long long)opts->max_executions);
 			return false;
 		}
-		prog->reset(prog->ctx);
-		if (fl_explore_limited(res, d->choice, 0))
+		end = fl_execute(prog, &dpor_scheduler, d, d->choice, d->enabled, res, t0, &n);
+		if (end == FL_EXEC_STOP)
 			return false;
-		for (;;) {
-			uint32_t en;
-			int t;
-
-			if (n < prefix) {
-				/*
-				 * Replaying the recorded prefix: the choices are known to be
-				 * enabled, and no footprint is looked at until the branch
-				 * point, so the enabled set is only recomputed (checked) and
-				 * the footprints refreshed there (below).
-				 */
-				t = d->nodes[n].chosen;
-				en = d->nodes[n].enabled;
-				if (n == prefix - 1 && (fl_sim_enabled_mask() != en || !(en & (1u << t))))
-					fl_model_bug(__func__, "re-execution diverged from the recorded prefix");
-			} else {
-				en = fl_sim_enabled_mask();
-				if (!en) {
-					deadlock = !fl_sim_all_done();
-					break;
-				}
-				if (n >= FL_MAX_STEPS) {
-					fl_explore_too_long(res);
-					return false;
-				}
-				new_node(d, n, en);
-				t = pick(d, n, en & ~d->nodes[n].sleep);
-				if (t < 0) {
-					pruned = true;
-					break;
-				}
-				d->nodes[n].chosen = (uint8_t)t;
-				d->nodes[n].backtrack |= 1u << t;
-			}
-			d->nodes[n].done |= 1u << t;
-			d->choice[n] = (uint8_t)t;
-			d->enabled[n] = en;
-			d->emask[n] = d->nodes[n].mask[t];
-			fl_sim_run(t);
-			if (fl_explore_limited(res, d->choice, n + 1))
-				return false;
-			if (n >= prefix)
-				fl_sim_refresh_after(t);
-			else if (n == prefix - 1)
-				fl_sim_refresh_all();
-			n++;
-		}
-		res->steps += (uint64_t)n;
-		if (pruned) {
-			res->pruned++;
-		} else {
-			uint32_t found = prog->finish(prog->ctx, deadlock);
-
-			if (deadlock)
-				res->deadlocked++;
-			fl_record_execution(res, prog, found, d->choice, d->enabled, n, t0);
-		}
 		fl_progress_tick(&d->ps, opts, res);
-		if (por)
-			analyse(d, from, n, d->bsleep && pruned);
-		prefix = next_branch(d, n) + 1;
-		if (prefix == 0)
+		if (d->por)
+			analyse(d, from, n, d->bsleep && end == FL_EXEC_PRUNED);
+		d->prefix = next_branch(d, n) + 1;
+		if (d->prefix == 0)
 			return true;
 	}
 }

@@ -30,8 +30,9 @@
 
 #define FL_MAX_STEPS		4000	/* per execution: longer is an error (docs/litmus.md, limits) */
 #define FL_SCHED_STR		8192
+#define FL_SCHED_VERSION	"v1"	/* schedule format and step granularity (schedule.c) */
 /* A schedule alternating threads on every step ("0.1.0.1...") must still fit. */
-_Static_assert(FL_SCHED_STR > 2 * FL_MAX_STEPS, "a schedule string of FL_MAX_STEPS steps fits");
+_Static_assert(FL_SCHED_STR > 2 * FL_MAX_STEPS + 8, "a schedule string of FL_MAX_STEPS steps fits");
 
 struct fl_program {
 	/* Restore the post-init machine and start every thread. */
@@ -112,7 +113,7 @@ struct fl_explore_result {
 void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		struct fl_explore_result *res);
 
-/* Schedules: "0:3.1.2:4" = thread 0 for 3 steps, thread 1 once, thread 2 for 4. */
+/* Schedules: "v1/0:3.1.2:4" = thread 0 for 3 steps, thread 1 once, thread 2 for 4 (schedule.c). */
 void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len);
 /* Returns the number of steps, or -1 (message in @err) for a malformed string. */
 int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int errlen);

@@ -37,6 +37,33 @@ static inline void fl_progress_tick(struct fl_progress_state *ps, const struct f
 		fl_progress_report(ps, opts, res);
 }
 
+/*
+ * A strategy, as the run loop (execute.c) sees it: it picks the thread of
+ * each step, and learns from what ran.
+ */
+#define FL_PICK_PRUNE	(-1)	/* cut this execution short (sleep set, bound) */
+#define FL_PICK_ERROR	(-2)	/* stop: res->error says why */
+struct fl_scheduler {
+	/* Steps the strategy already knows (NULL: none); replay() gives each one's thread and enabled set. */
+	int (*prefix)(void *s);
+	int (*replay)(void *s, int n, uint32_t *en);
+	/* Step @n with @en enabled: a thread, FL_PICK_PRUNE or FL_PICK_ERROR. */
+	int (*pick)(void *s, int n, uint32_t en, struct fl_explore_result *res);
+	/* Thread @t is about to take step @n (NULL: nothing to note). */
+	void (*taken)(void *s, int n, int t);
+};
+
+enum fl_exec_end {
+	FL_EXEC_DONE,		/* ran to the end (or to a deadlock) and was recorded in @res */
+	FL_EXEC_PRUNED,		/* cut short by the strategy */
+	FL_EXEC_STOP,		/* the exploration must stop: res->error says why */
+};
+
+/* Run one execution; *@steps is how many steps it took (for DONE and PRUNED). */
+enum fl_exec_end fl_execute(const struct fl_program *prog, const struct fl_scheduler *sc, void *s,
+			    uint8_t *choice, uint32_t *enabled, struct fl_explore_result *res, double t0,
+			    int *steps);
+
 void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		     struct fl_explore_result *res, bool por);
 void fl_explore_random(const struct fl_program *prog, const struct fl_explore_opts *opts,

@@ -20,59 +20,57 @@ static void mask_str(uint32_t m, char *buf, int len)
 		snprintf(buf + o, (size_t)(len - o), "}");
 }
 
+struct replay_sched {
+	const uint8_t *choice;	/* the decoded schedule */
+	int len;
+};
+
+/* The schedule's thread, if it can run now. */
+static int replay_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
+{
+	const struct replay_sched *r = s;
+	char m[64];
+
+	if (n == r->len) {
+		mask_str(en, m, sizeof(m));
+		snprintf(res->error, sizeof(res->error),
+			 "schedule ends after %d steps but threads %s can still run", n, m);
+		return FL_PICK_ERROR;
+	}
+	if (r->choice[n] >= fl_sim.nthreads || !(en & (1u << r->choice[n]))) {
+		mask_str(en, m, sizeof(m));
+		snprintf(res->error, sizeof(res->error),
+			 "schedule diverges at step %d: it names T%u, but only %s can run", n + 1, r->choice[n], m);
+		return FL_PICK_ERROR;
+	}
+	return r->choice[n];
+}
+
+static const struct fl_scheduler replay_scheduler = { .pick = replay_pick };
+
 void fl_explore_replay(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		       struct fl_explore_result *res)
 {
-	static uint8_t choice[FL_MAX_STEPS];
+	static uint8_t want[FL_MAX_STEPS], choice[FL_MAX_STEPS];
 	static uint32_t enabled[FL_MAX_STEPS];
-	char err[128], m[64];
+	struct replay_sched r = { want, 0 };
+	char err[256];
 	double t0 = fl_now();
-	bool deadlock = false;
-	int len, n = 0;
+	int n = 0;
 
-	len = fl_schedule_decode(opts->schedule, choice, FL_MAX_STEPS, err, sizeof(err));
-	if (len < 0) {
+	r.len = fl_schedule_decode(opts->schedule, want, FL_MAX_STEPS, err, sizeof(err));
+	if (r.len < 0) {
 		snprintf(res->error, sizeof(res->error), "%s", err);
 		return;
 	}
-	prog->reset(prog->ctx);
-	if (fl_explore_limited(res, choice, 0))
+	if (fl_execute(prog, &replay_scheduler, &r, choice, enabled, res, t0, &n) == FL_EXEC_STOP)
 		return;
-	for (;;) {
-		uint32_t en = fl_sim_enabled_mask();
-
-		if (!en) {
-			deadlock = !fl_sim_all_done();
-			break;
-		}
-		if (n == len) {
-			mask_str(en, m, sizeof(m));
-			snprintf(res->error, sizeof(res->error),
-				 "schedule ends after %d steps but threads %s can still run", n, m);
-			return;
-		}
-		if (choice[n] >= fl_sim.nthreads || !(en & (1u << choice[n]))) {
-			mask_str(en, m, sizeof(m));
-			snprintf(res->error, sizeof(res->error),
-				 "schedule diverges at step %d: it names T%u, but only %s can run", n + 1, choice[n], m);
-			return;
-		}
-		enabled[n] = en;
-		fl_sim_run(choice[n]);
-		if (fl_explore_limited(res, choice, n + 1))
-			return;
-		fl_sim_refresh_after(choice[n]);
-		n++;
-	}
-	if (n < len) {
+	if (n < r.len) {
+		/* Recorded already: the verdict of a replay that does not match is not reported. */
 		snprintf(res->error, sizeof(res->error),
-			 "schedule has %d steps but the execution ended after %d", len, n);
+			 "schedule has %d steps but the execution ended after %d", r.len, n);
 		return;
 	}
-	res->steps = (uint64_t)n;
-	if (deadlock)
-		res->deadlocked++;
-	fl_record_execution(res, prog, prog->finish(prog->ctx, deadlock), choice, enabled, n, t0);
 	res->complete = false;
 	snprintf(res->stop_reason, sizeof(res->stop_reason), "replay of one schedule");
 	res->seconds = fl_now() - t0;

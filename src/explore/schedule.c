@@ -2,9 +2,12 @@
 /*
  * explore/schedule.c - the schedule string, and the parts every strategy shares.
  *
- * Format: dot-separated runs "T" or "T:N" (thread T for N steps), e.g.
- * "0:3.1.2:4".  It is shell-safe, short for the long runs a kernel path
- * makes, and independent of the strategy that found it.
+ * Format: a version, then dot-separated runs "T" or "T:N" (thread T for N
+ * steps), e.g. "v1/0:3.1.2:4".  It is shell-safe, short for the long runs
+ * a kernel path makes, and independent of the strategy that found it.  The
+ * version names the model's step granularity: when a change to the model
+ * moves its yield points, a handle from before would replay something
+ * else, so the version goes up and an old handle is refused by name.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,9 +27,8 @@ double fl_now(void)
 
 void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len)
 {
-	int o = 0;
+	int o = snprintf(buf, (size_t)len, "%s", FL_SCHED_VERSION "/");
 
-	buf[0] = '\0';
 	for (int i = 0; i < n && o < len - 1;) {
 		int j = i;
 
@@ -43,8 +45,18 @@ void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len)
 int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int errlen)
 {
 	int n = 0;
-	const char *p = s;
+	const char *p = s, *slash = strchr(s, '/');
 
+	if (strncmp(s, FL_SCHED_VERSION "/", strlen(FL_SCHED_VERSION) + 1) != 0) {
+		if (s[0] == 'v' && slash)
+			snprintf(err, (size_t)errlen, "schedule of format %.*s, but this faultline reads %s: "
+				 "explore again for a schedule of this version", (int)(slash - s), s, FL_SCHED_VERSION);
+		else
+			snprintf(err, (size_t)errlen, "schedule without a version (%s/...): it comes from a faultline "
+				 "before versioned schedules, whose steps may differ; explore again", FL_SCHED_VERSION);
+		return -1;
+	}
+	p += strlen(FL_SCHED_VERSION) + 1;
 	if (!*p)
 		return 0;
 	for (;;) {

@@ -56,39 +56,39 @@ static void test_schedule_examples(void **state)
 
 	(void)state;
 	/* The example of explore.h. */
-	assert_int_equal(decode("0:3.1.2:4", c, FL_MAX_STEPS, err, sizeof(err)), 8);
+	assert_int_equal(decode("v1/0:3.1.2:4", c, FL_MAX_STEPS, err, sizeof(err)), 8);
 	assert_memory_equal(c, want, sizeof(want));
 	fl_schedule_encode(want, 8, buf, sizeof(buf));
-	assert_string_equal(buf, "0:3.1.2:4");
+	assert_string_equal(buf, "v1/0:3.1.2:4");
 
 	/* Single steps, thread ids up to 255. */
-	assert_int_equal(decode("5", c, FL_MAX_STEPS, err, sizeof(err)), 1);
+	assert_int_equal(decode("v1/5", c, FL_MAX_STEPS, err, sizeof(err)), 1);
 	assert_int_equal(c[0], 5);
-	assert_int_equal(decode("255.0", c, FL_MAX_STEPS, err, sizeof(err)), 2);
+	assert_int_equal(decode("v1/255.0", c, FL_MAX_STEPS, err, sizeof(err)), 2);
 	assert_int_equal(c[0], 255);
 	assert_int_equal(c[1], 0);
 
 	/* Non-canonical but valid input: "0.0" is two steps of thread 0, encoded "0:2". */
-	assert_int_equal(decode("0.0.1:1", c, FL_MAX_STEPS, err, sizeof(err)), 3);
+	assert_int_equal(decode("v1/0.0.1:1", c, FL_MAX_STEPS, err, sizeof(err)), 3);
 	fl_schedule_encode(c, 3, buf, sizeof(buf));
-	assert_string_equal(buf, "0:2.1");
+	assert_string_equal(buf, "v1/0:2.1");
 
 	/* A run of FL_MAX_STEPS steps. */
-	assert_int_equal(decode("3:4000", c, FL_MAX_STEPS, err, sizeof(err)), FL_MAX_STEPS);
+	assert_int_equal(decode("v1/3:4000", c, FL_MAX_STEPS, err, sizeof(err)), FL_MAX_STEPS);
 	for (int i = 0; i < FL_MAX_STEPS; i++)
 		assert_int_equal(c[i], 3);
 	fl_schedule_encode(c, FL_MAX_STEPS, buf, sizeof(buf));
-	assert_string_equal(buf, "3:4000");
+	assert_string_equal(buf, "v1/3:4000");
 
 	/*
 	 * The empty schedule.  It is what encode() gives for an execution of
 	 * zero steps (a scenario whose threads never run, or that has none),
-	 * and replay must accept it back, so "" decodes to 0 steps rather than
-	 * being an error.
+	 * and replay must accept it back, so "v1/" decodes to 0 steps rather
+	 * than being an error.
 	 */
 	fl_schedule_encode(c, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "");
-	assert_int_equal(decode("", c, FL_MAX_STEPS, err, sizeof(err)), 0);
+	assert_string_equal(buf, "v1/");
+	assert_int_equal(decode("v1/", c, FL_MAX_STEPS, err, sizeof(err)), 0);
 }
 
 static void expect_decode_error(const char *s, int max)
@@ -109,32 +109,39 @@ static void test_schedule_decode_errors(void **state)
 	static uint8_t c[16];
 
 	(void)state;
-	expect_decode_error("x", FL_MAX_STEPS);
-	expect_decode_error("0:", FL_MAX_STEPS);
-	expect_decode_error("0:0", FL_MAX_STEPS);
-	expect_decode_error("1..2", FL_MAX_STEPS);
-	expect_decode_error("300", FL_MAX_STEPS);
-	expect_decode_error("256", FL_MAX_STEPS);
-	expect_decode_error("-1", FL_MAX_STEPS);
-	expect_decode_error("1.", FL_MAX_STEPS);
-	expect_decode_error(".1", FL_MAX_STEPS);
-	expect_decode_error("1:2:3", FL_MAX_STEPS);
-	expect_decode_error("1;2", FL_MAX_STEPS);
-	expect_decode_error("0:x", FL_MAX_STEPS);
-	expect_decode_error("0:4001", FL_MAX_STEPS);	/* a run longer than any execution */
-	expect_decode_error("0:-2", FL_MAX_STEPS);
-	expect_decode_error("99999999999999999999", FL_MAX_STEPS);
-	expect_decode_error("1:99999999999999999999", FL_MAX_STEPS);
+	expect_decode_error("v1/x", FL_MAX_STEPS);
+	expect_decode_error("v1/0:", FL_MAX_STEPS);
+	expect_decode_error("v1/0:0", FL_MAX_STEPS);
+	expect_decode_error("v1/1..2", FL_MAX_STEPS);
+	expect_decode_error("v1/300", FL_MAX_STEPS);
+	expect_decode_error("v1/256", FL_MAX_STEPS);
+	expect_decode_error("v1/-1", FL_MAX_STEPS);
+	expect_decode_error("v1/1.", FL_MAX_STEPS);
+	expect_decode_error("v1/.1", FL_MAX_STEPS);
+	expect_decode_error("v1/1:2:3", FL_MAX_STEPS);
+	expect_decode_error("v1/1;2", FL_MAX_STEPS);
+	expect_decode_error("v1/0:x", FL_MAX_STEPS);
+	expect_decode_error("v1/0:4001", FL_MAX_STEPS);	/* a run longer than any execution */
+	expect_decode_error("v1/0:-2", FL_MAX_STEPS);
+	expect_decode_error("v1/99999999999999999999", FL_MAX_STEPS);
+	expect_decode_error("v1/1:99999999999999999999", FL_MAX_STEPS);
 	/* Longer than the caller's buffer. */
-	expect_decode_error("0:17", 16);
-	expect_decode_error("0:8.1:8.2", 16);
-	assert_int_equal(decode("0:8.1:8", c, 16, err, sizeof(err)), 16);
+	expect_decode_error("v1/0:17", 16);
+	expect_decode_error("v1/0:8.1:8.2", 16);
+	assert_int_equal(decode("v1/0:8.1:8", c, 16, err, sizeof(err)), 16);
 
 	/* The message points at the offending offset. */
-	assert_int_equal(decode("0.1..2", c, 16, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "offset 4"));
-	assert_int_equal(decode("0:2x", c, 16, err, sizeof(err)), -1);
+	assert_int_equal(decode("v1/0.1..2", c, 16, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "offset 7"));
+	assert_int_equal(decode("v1/0:2x", c, 16, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "'x'"));
+
+	/* A handle without this version is refused by name, not replayed as something else. */
+	assert_int_equal(decode("0:3.1", c, 16, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "without a version"));
+	assert_int_equal(decode("v0/0:3.1", c, 16, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "format v0"));
+	assert_int_equal(decode("", c, 16, err, sizeof(err)), -1);
 }
 
 static uint64_t rng = 0x853c49e6748fea9bull;
