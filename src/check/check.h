@@ -98,6 +98,12 @@ extern struct fl_check_state fl_chk;
 
 
 
+/*
+ * The checker's state is part of the machine snapshot: fl_check_restore()
+ * puts back what fl_chk was when @snap was copied from it, cheaply.
+ */
+void fl_check_restore(const struct fl_check_state *snap);
+
 /* Record a violation of @p at the current step (first one per execution wins). */
 void fl_violate(enum fl_prop p, int tid, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

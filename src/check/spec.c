@@ -10,6 +10,7 @@
  * leaked in.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -432,4 +433,30 @@ void fl_check_gup_return(int tid, long ret, unsigned gup_flags, const int *pages
 			fl_violate(FL_PROP_GUP_CONTRACT, tid, "pages[%ld] = pfn %d is not a held page", k, pages[k]);
 		}
 	}
+}
+
+/* struct fl_check_state from here on is restored whole; what precedes it one field at a time. */
+#define CHK_REST offsetof(struct fl_check_state, spec_priv)
+_Static_assert(offsetof(struct fl_check_state, found) == 0 &&
+	       offsetof(struct fl_check_state, first) < offsetof(struct fl_check_state, nstores) &&
+	       offsetof(struct fl_check_state, nstores) < offsetof(struct fl_check_state, stores) &&
+	       offsetof(struct fl_check_state, stores) + sizeof(((struct fl_check_state *)0)->stores) <= CHK_REST,
+	       "fl_check_restore() restores fl_check_state's leading fields one by one");
+
+void fl_check_restore(const struct fl_check_state *snap)
+{
+	/*
+	 * All of it, but for what an execution cannot have read before writing
+	 * it: the violation messages (a message is read only while its
+	 * property's bit in found is set, and fl_violate() writes it when it
+	 * sets the bit) and the store records past the snapshot's
+	 * (fl_spec_new_store() fills the next one whole).
+	 */
+	fl_chk.found = snap->found;
+	for (int p = 0; p < FL_PROP__COUNT; p++)
+		if (snap->found & (1u << p))
+			fl_chk.first[p] = snap->first[p];
+	fl_chk.nstores = snap->nstores;
+	memcpy(fl_chk.stores, snap->stores, sizeof(fl_chk.stores[0]) * (size_t)snap->nstores);
+	memcpy((char *)&fl_chk + CHK_REST, (const char *)snap + CHK_REST, sizeof(fl_chk) - CHK_REST);
 }

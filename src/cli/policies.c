@@ -81,6 +81,9 @@ static void text(void)
 		printf("\n");
 	}
 	overrides(false);
+	printf("\nproperties:\n");
+	for (int p = 0; p < FL_PROP__COUNT; p++)
+		printf("  %-18s %s\n", fl_prop_name(p), fl_prop_doc(p));
 }
 
 static void markdown(void)
@@ -135,6 +138,10 @@ static void markdown(void)
 	}
 	printf("\n");
 	overrides(true);
+	printf("\n## Properties\n\nWhat `expect` lines and reports name (docs/oracles.md says how each is checked).\n\n");
+	printf("| property | violated when |\n|---|---|\n");
+	for (int p = 0; p < FL_PROP__COUNT; p++)
+		printf("| `%s` | %s |\n", fl_prop_name(p), fl_prop_doc(p));
 }
 
 int fl_cmd_policies(int argc, char **argv)

@@ -433,14 +433,6 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	return 0;
 }
 
-/* struct fl_check_state from here on is restored whole; what precedes it is listed in reset(). */
-#define CHK_REST offsetof(struct fl_check_state, spec_priv)
-_Static_assert(offsetof(struct fl_check_state, found) == 0 &&
-	       offsetof(struct fl_check_state, first) < offsetof(struct fl_check_state, nstores) &&
-	       offsetof(struct fl_check_state, nstores) < offsetof(struct fl_check_state, stores) &&
-	       offsetof(struct fl_check_state, stores) + sizeof(((struct fl_check_state *)0)->stores) <= CHK_REST,
-	       "reset() restores fl_check_state's leading fields one by one");
-
 static void reset(void *ctx)
 {
 	int frames = fl_hw.frames_used > snap.hw.frames_used ? fl_hw.frames_used : snap.hw.frames_used;
@@ -449,20 +441,7 @@ static void reset(void *ctx)
 	/* Frames never allocated since the snapshot are equal in both (hw.h). */
 	memcpy(&fl_hw, &snap.hw, offsetof(struct fl_hw, frame) + sizeof(fl_hw.frame[0]) * (size_t)frames);
 	memcpy(&fl_mm, &snap.mm, sizeof(fl_mm));
-	/*
-	 * The checker's state (22 KB), but for what an execution cannot have
-	 * read before writing it: the violation messages (a message is read
-	 * only while its property's bit in found is set, and fl_violate()
-	 * writes it when it sets the bit) and the store records past the
-	 * snapshot's (fl_spec_new_store() fills the next one whole).
-	 */
-	fl_chk.found = snap.chk.found;
-	for (int p = 0; p < FL_PROP__COUNT; p++)
-		if (snap.chk.found & (1u << p))
-			fl_chk.first[p] = snap.chk.first[p];
-	fl_chk.nstores = snap.chk.nstores;
-	memcpy(fl_chk.stores, snap.chk.stores, sizeof(fl_chk.stores[0]) * (size_t)snap.chk.nstores);
-	memcpy((char *)&fl_chk + CHK_REST, (const char *)&snap.chk + CHK_REST, sizeof(fl_chk) - CHK_REST);
+	fl_check_restore(&snap.chk);
 	memcpy(&fl_is, &snap.is, sizeof(fl_is));
 	fl_sim_begin();
 }

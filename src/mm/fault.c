@@ -10,7 +10,7 @@
  * flags (access_error: SIGSEGV), calls handle_mm_fault and retries the
  * instruction.
  */
-#include "check/check.h"
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 /* Everything one access step needs, on the thread's stack while it waits. */
@@ -24,7 +24,7 @@ static void uaccess_footprint(struct fl_footprint *fp, const void *arg)
 
 	fp->n = 0;
 	fl_hw_access_footprint(&s->hw, fp);
-	fl_spec_access_footprint(s->hw.mm, s->hw.vpn, s->hw.write, fp);
+	fl_mm_hooks.access_footprint(s->hw.mm, s->hw.vpn, s->hw.write, fp);
 }
 
 static bool access_error(const struct fl_vma *vma, bool write)
@@ -71,7 +71,7 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 	ua->segv = false;
 	ua->result = 0;
 	if (ua->write)
-		tag = fl_spec_new_store(t->mm, t->tid, ua->vpn, ua->word_off, ua->val);
+		tag = fl_mm_hooks.new_store(t->mm, t->tid, ua->vpn, ua->word_off, ua->val);
 	s.hw.tag = tag;
 	for (int tries = 0;; tries++) {
 		/* A fault that keeps recurring without progress: a livelock in the model. */
@@ -94,16 +94,16 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 		}
 	}
 	if (s.hw.stale_gen)
-		fl_violate(FL_PROP_USE_AFTER_FREE, t->tid,
+		fl_mm_violate(FL_MMV_USE_AFTER_FREE, t->tid,
 			   "P%d %s: %s through a stale TLB entry into pfn %u, freed since the entry was made",
 			   t->mm, fl_vaw(ua->vpn, ua->word_off), ua->write ? "store" : "load", s.hw.pfn);
 	if (ua->write) {
-		fl_spec_store_done(tag, &s.hw);
+		fl_mm_hooks.store_done(tag, &s.hw);
 		FL_TRACE_AS("cpu", "store %llu to %s: %s pfn %u%s", (unsigned long long)ua->val,
 			    fl_vaw(ua->vpn, ua->word_off), s.hw.tlb_hit ? "TLB hit" : "walk",
 			 s.hw.pfn, s.hw.pte_dirtied ? ", hw sets pte dirty" : "");
 	} else {
-		fl_spec_load_done(t->mm, t->tid, ua->vpn, ua->word_off, &s.hw);
+		fl_mm_hooks.load_done(t->mm, t->tid, ua->vpn, ua->word_off, &s.hw);
 		ua->result = s.hw.rval;
 		FL_TRACE_AS("cpu", "load %s = %llu: %s pfn %u", fl_vaw(ua->vpn, ua->word_off),
 			 (unsigned long long)s.hw.rval, s.hw.tlb_hit ? "TLB hit" : "walk", s.hw.pfn);

@@ -8,7 +8,7 @@
  * Those stores land in pages the child now shares: they happened "before
  * the fork", and the spec memory takes the child's copy at that flush.
  */
-#include "check/check.h"
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 int fl_dup_mm(struct fl_task *t, int child)
@@ -32,7 +32,7 @@ int fl_dup_mm(struct fl_task *t, int child)
 		fl_copy_page_range(t, child, parent, dst, src);
 	}
 	fl_flush_tlb_mm(t, parent);
-	fl_spec_fork(parent, child);
+	fl_mm_hooks.fork(parent, child);
 	fl_mmap_write_unlock(t, parent);
 	fl_sim_yield(FL_OBJ(FL_OT_PROC, child), FL_ACC_W, "wake_up_new_task");
 	fl_mm.mm[child].live = 1;

@@ -32,18 +32,14 @@
  *    either way"); the fast path refuses read-only PTEs.
  *  - gup_unshare (gup_must_unshare): see there.
  */
+#include <errno.h>
 #include "mm/mm.h"
 
-/* is_cow_mapping: private and may become writable (every private mapping in the model). */
-static bool is_cow_mapping(uint32_t vm_flags)
-{
-	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
-}
 
-#define GUP_EFAULT	(-14)
-#define GUP_ENOMEM	(-12)
-#define GUP_EEXIST	(-17)
-#define GUP_EBUSY	(-16)	/* faultin_page: VM_FAULT_RETRY, mmap_lock dropped */
+#define GUP_EFAULT	(-EFAULT)
+#define GUP_ENOMEM	(-ENOMEM)
+#define GUP_EEXIST	(-EEXIST)
+#define GUP_EBUSY	(-EBUSY)	/* faultin_page: VM_FAULT_RETRY, mmap_lock dropped */
 #define GUP_EMLINK	(-31)	/* follow_page_pte: unshare first */
 
 /* try_grab_page: one reference (FOLL_GET) or one pin (FOLL_PIN). */

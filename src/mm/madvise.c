@@ -14,6 +14,7 @@
  * Shared anonymous (shmem) VMAs are skipped: the kernel would reclaim
  * their pages through shmem_writepage, which the model does not have.
  */
+#include <errno.h>
 #include "mm/mm.h"
 
 /*
@@ -85,7 +86,7 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 		int start = addr, stop;
 
 		if (!vma) {
-			ret = -12;	/* unmapped_error = -ENOMEM; go on with the next page */
+			ret = -ENOMEM;	/* unmapped_error; go on with the next page */
 			addr++;
 			continue;
 		}
@@ -94,7 +95,7 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 		if (!can_madv_lru_vma(vma)) {
 			/* madvise_walk_vmas stops at the first error: later VMAs are left alone. */
 			FL_TRACE("%s..%s: VM_LOCKED or VM_PFNMAP: -EINVAL", fl_va(start), fl_va(stop - 1));
-			ret = -22;
+			ret = -EINVAL;
 			break;
 		}
 		if (vma->shmem >= 0) {

@@ -8,9 +8,10 @@
  * decision is the switch cow_reuse (policy.h), read in do_wp_page exactly
  * where the kernel's code changed.
  */
+#include <errno.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 static bool vma_is_anonymous(const struct fl_vma *vma)
@@ -18,10 +19,6 @@ static bool vma_is_anonymous(const struct fl_vma *vma)
 	return vma->shmem < 0;
 }
 
-static bool is_cow_mapping(uint32_t vm_flags)
-{
-	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
-}
 
 static pte_t maybe_mkwrite(pte_t pte, const struct fl_vma *vma);
 
@@ -317,11 +314,6 @@ static bool wp_can_reuse_anon(struct vm_fault *vmf, bool *relock_failed)
 	}
 }
 
-/*
- * do_wp_page - write fault on a present, write-protected PTE.
- * Enter: mmap_lock read-held, PTL held, vmf->orig_pte read under it.
- * Return: mmap_lock still held, PTL released.
- */
 static bool no_flush_pending(const void *arg)
 {
 	return fl_mm.mm[*(const int *)arg].tlb_flush_pending == 0;
@@ -364,6 +356,11 @@ static bool wp_deferred_flush(struct vm_fault *vmf)
 	}
 }
 
+/*
+ * do_wp_page - write fault on a present, write-protected PTE.
+ * Enter: mmap_lock read-held, PTL held, vmf->orig_pte read under it.
+ * Return: mmap_lock still held, PTL released.
+ */
 static unsigned do_wp_page(struct vm_fault *vmf)
 {
 	struct fl_task *t = vmf->task;
@@ -704,7 +701,7 @@ static int copy_present_page(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 		fl_fp_add(&fp, FL_OBJ_SPEC(src_mm, vpn), FL_ACC_R);
 		fl_sim_yield_fp(&fp, NULL, NULL, "copy_user_highpage");
 		tmp = fl_hw.frame[pfn];
-		fl_spec_fork_copy_page(src_mm, dst_mm, vpn);
+		fl_mm_hooks.fork_copy_page(src_mm, dst_mm, vpn);
 		fl_sim_yield(fl_obj_frame(new_pfn), FL_ACC_W, "copy_user_highpage");
 		memcpy(fl_hw.frame[new_pfn].w, tmp.w, sizeof(tmp.w));
 		memcpy(fl_hw.frame[new_pfn].tag, tmp.tag, sizeof(tmp.tag));
@@ -764,7 +761,7 @@ int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma 
 			/* -EAGAIN: allocate outside the PTLs (it may sleep), then redo this PTE. */
 			prealloc = fl_alloc_page(t);
 			if (prealloc < 0)
-				return -12;
+				return -ENOMEM;
 			vpn--;
 		}
 	}

@@ -15,6 +15,7 @@
  * unevictable LRU, RLIMIT_MEMLOCK and mlock2(MLOCK_ONFAULT) are not
  * modelled; there is no munlock op.
  */
+#include <errno.h>
 #include "mm/mm.h"
 
 /*
@@ -28,7 +29,7 @@ static int mlock_fixup(struct fl_task *t, int start, int end)
 	struct fl_vma *vma;
 
 	if (fl_vma_split_range(t->mm, start, end))
-		return -12;
+		return -ENOMEM;
 	vma = fl_find_vma(t->mm, start);
 	if (!(vma->vm_flags & VM_LOCKED)) {
 		vma->vm_flags |= VM_LOCKED;
@@ -53,7 +54,7 @@ static int apply_vma_lock_flags(struct fl_task *t, int vpn, int npages)
 
 		if (!vma) {
 			FL_TRACE("P%d %s: not mapped: -ENOMEM", t->mm, fl_va(nstart));
-			return -12;
+			return -ENOMEM;
 		}
 		tmp = vma->end < end ? vma->end : end;
 		err = mlock_fixup(t, nstart, tmp);
@@ -78,5 +79,5 @@ int fl_do_mlock(struct fl_task *t, int vpn, int npages)
 	if (err)
 		return err;
 	err = fl_mm_populate(t, vpn, npages);
-	return err == -14 ? -12 : err;
+	return err == -EFAULT ? -ENOMEM : err;
 }

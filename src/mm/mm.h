@@ -2,9 +2,10 @@
 /*
  * mm/mm.h - the kernel model: struct page, VMAs, mm_struct, locks.
  *
- * One file per kernel area, with the kernel's function names under an
- * fl_ prefix (do_wp_page is fl_do_wp_page); the trace prints them without
- * the prefix, so a reader can find the real code.  Every function that
+ * One file per kernel area, with the kernel's function names: an fl_
+ * prefix on what other files call (handle_mm_fault is fl_handle_mm_fault),
+ * none on what stays inside one file (do_wp_page); the trace prints them
+ * without the prefix, so a reader can find the real code.  Every function that
  * touches shared state announces the access first (sim.h), so the explorer
  * owns every interleaving.  Behaviour that changed across releases is read
  * from policy/ at the one place where the kernel's code differs.
@@ -75,6 +76,12 @@ struct fl_vma {
 	uint8_t detached;	/* munmap: off the VMA list, PTEs not yet zapped and flushed */
 	int8_t wrprotect_pending;	/* F5 (proposed): write-protects with a flush still to come */
 };
+
+/* is_cow_mapping: private and may become writable (every private mapping in the model). */
+static inline bool is_cow_mapping(uint32_t vm_flags)
+{
+	return (vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
 
 /* On the mm's VMA list (find_vma sees it).  A detached VMA still backs its old PTEs. */
 static inline bool fl_vma_live(const struct fl_vma *v)

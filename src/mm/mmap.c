@@ -7,9 +7,10 @@
  * v4.20+ (dd2283f2605e): detach the VMAs under the write lock, downgrade,
  * and zap under the read lock, so faults elsewhere in the mm proceed.
  */
+#include <errno.h>
 #include <string.h>
 
-#include "check/check.h"
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 void fl_mm_init(int mm)
@@ -108,7 +109,7 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
 		if (fl_vma_live(v) && v->start < vpn + npages && vpn < v->end) {
-			ret = -17;	/* -EEXIST: MAP_FIXED_NOREPLACE */
+			ret = -EEXIST;	/* MAP_FIXED_NOREPLACE */
 			goto out;
 		}
 	}
@@ -124,7 +125,7 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 		vma->shmem = (int8_t)fl_shmem_create();	/* shmem_zero_setup */
 	}
 	fl_vma_set_page_prot(vma);
-	fl_spec_zero_range(mm, vpn, vpn + npages);
+	fl_mm_hooks.zero_range(mm, vpn, vpn + npages);
 	FL_TRACE("P%d vma [%d, %d) %s%s%s", mm, vpn, vpn + npages,
 		 (vm_flags & VM_READ) ? "r" : "-", (vm_flags & VM_WRITE) ? "w" : "-",
 		 (vm_flags & VM_SHARED) ? "s" : "p");
@@ -146,7 +147,7 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "detach_vmas_to_be_unmapped");
 	if (fl_vma_split_range(mm, vpn, end)) {
 		fl_mmap_write_unlock(t, mm);
-		return -12;
+		return -ENOMEM;
 	}
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
@@ -179,7 +180,7 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 		if (v->used && v->detached)
 			v->used = v->detached = 0;
 	}
-	fl_spec_zero_range(mm, vpn, end);
+	fl_mm_hooks.zero_range(mm, vpn, end);
 	fl_mmap_read_unlock(t, mm);
 	return 0;
 }
@@ -192,7 +193,7 @@ int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages)
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "madvise_behavior");
 	if (fl_vma_split_range(mm, vpn, end)) {
-		ret = -12;
+		ret = -ENOMEM;
 		goto out;
 	}
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
@@ -225,7 +226,7 @@ int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int 
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, pfnmap ? "remap_pfn_range" : "vm_insert_pfn");
 	if (fl_vma_split_range(mm, vpn, end)) {
-		ret = -12;
+		ret = -ENOMEM;
 		goto out;
 	}
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
@@ -242,7 +243,7 @@ int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int 
 			continue;
 		pfn = fl_alloc_page(t);		/* the device's memory */
 		if (pfn < 0) {
-			ret = -12;
+			ret = -ENOMEM;
 			break;
 		}
 		fl_clear_user_highpage(pfn);
@@ -277,6 +278,6 @@ void fl_exit_mmap(struct fl_task *t, int mm)
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "remove_vma");
 	for (int i = 0; i < FL_MAX_VMAS; i++)
 		fl_mm.mm[mm].vma[i].used = 0;
-	fl_spec_zero_range(mm, 0, FL_VPNS);
+	fl_mm_hooks.zero_range(mm, 0, FL_VPNS);
 	FL_TRACE("P%d address space gone", mm);
 }

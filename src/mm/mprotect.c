@@ -10,7 +10,8 @@
  * entries: mprotect holds the mmap write lock, so no fault can run
  * meanwhile, but stores through those entries still land.
  */
-#include "check/check.h"
+#include <errno.h>
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 static bool vma_wants_writenotify(const struct fl_vma *vma)
@@ -76,7 +77,7 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 		oldpte = fl_ptep_get(mm, vpn);
 		/* Present or swap, this PTE leaves with the uffd-wp bit; a none one gets nothing. */
 		if (uffd_wp && !pte_none(oldpte))
-			fl_spec_uffd_wp_covered(mm, t->tid, vpn);
+			fl_mm_hooks.uffd_wp_covered(mm, t->tid, vpn);
 		if (pte_present(oldpte) && FL_POL(UFFD_WP_SKIP_UNCHANGED) &&
 		    ((uffd_wp && pte_uffd_wp(oldpte)) || (uffd_wp_resolve && !pte_uffd_wp(oldpte)))) {
 			FL_TRACE("%s: uffd-wp unchanged, skipped (F3)", fl_va(vpn));
@@ -200,7 +201,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 
 		if (!v) {
 			FL_TRACE("P%d %s: not mapped: -ENOMEM", mm, fl_va(nstart));
-			ret = -12;
+			ret = -ENOMEM;
 			break;
 		}
 		tmp = v->end < end ? v->end : end;
@@ -210,7 +211,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 			continue;
 		}
 		if (fl_vma_split_range(mm, nstart, tmp)) {
-			ret = -12;
+			ret = -ENOMEM;
 			break;
 		}
 		mprotect_fixup(t, fl_find_vma(mm, nstart), vm_prot);

@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "check/check.h"
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 struct fl_mm_state fl_mm;
@@ -43,10 +43,10 @@ static void check_counts(int pfn)
 	const struct fl_page *p = &fl_mm.page[pfn];
 
 	if (p->refcount < 0 || p->mapcount < 0)
-		fl_violate(FL_PROP_REFCOUNT, fl_sim.cur, "pfn %d: refcount %d, mapcount %d",
+		fl_mm_violate(FL_MMV_REFCOUNT, fl_sim.cur, "pfn %d: refcount %d, mapcount %d",
 			   pfn, p->refcount, p->mapcount);
 	else if (p->refcount < p->mapcount)
-		fl_violate(FL_PROP_REFCOUNT, fl_sim.cur, "pfn %d: refcount %d < mapcount %d",
+		fl_mm_violate(FL_MMV_REFCOUNT, fl_sim.cur, "pfn %d: refcount %d < mapcount %d",
 			   pfn, p->refcount, p->mapcount);
 }
 
@@ -108,7 +108,7 @@ void fl_put_page_refs(int pfn, int n, const char *what)
 	fl_fp_add(&fp, fl_obj_frame(pfn), FL_ACC_W);
 	fl_sim_yield_fp(&fp, NULL, NULL, what);
 	if (fl_hw.frame[pfn].free) {
-		fl_violate(FL_PROP_REFCOUNT, fl_sim.cur, "%s on free pfn %d", what, pfn);
+		fl_mm_violate(FL_MMV_REFCOUNT, fl_sim.cur, "%s on free pfn %d", what, pfn);
 		return;
 	}
 	p->refcount = (int16_t)(p->refcount - n);

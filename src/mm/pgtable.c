@@ -10,7 +10,7 @@
  * The shadow pte_gen records the frame generation each PTE was set with;
  * reading a present PTE whose frame was freed since is a use-after-free.
  */
-#include "check/check.h"
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 static void check_stale(int mm, int vpn, pte_t pte)
@@ -20,7 +20,7 @@ static void check_stale(int mm, int vpn, pte_t pte)
 	if (!pte_present(pte) || pfn == FL_ZERO_PFN)
 		return;
 	if (fl_hw.pte_gen[mm][vpn] != fl_hw.frame[pfn].gen)
-		fl_violate(FL_PROP_USE_AFTER_FREE, fl_sim.cur,
+		fl_mm_violate(FL_MMV_USE_AFTER_FREE, fl_sim.cur,
 			   "P%d vpn %d: PTE still points to pfn %u, which was freed", mm, vpn, pfn);
 }
 

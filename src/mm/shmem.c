@@ -6,6 +6,7 @@
  * live in a page cache indexed by offset, hold one reference for the
  * cache, and are mapped (never COWed) by every process sharing the VMA.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "mm/mm.h"
@@ -83,7 +84,7 @@ int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn)
 	(void)t;
 	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_add_to_page_cache");
 	if (s->page[pgoff])
-		return -17;
+		return -EEXIST;
 	fl_page_set_flags(pfn, PG_shmem, 0);
 	s->page[pgoff] = (int8_t)(pfn + 1);
 	fl_get_page(pfn);

@@ -43,9 +43,9 @@
  * recheck in one step (get_page_unless_zero + xas_reload).  Everything
  * else runs under the page lock where the kernel holds it.
  */
+#include <errno.h>
 #include <string.h>
 
-#include "check/check.h"
 #include "mm/mm.h"
 
 static int8_t lock_owner_of(const struct fl_task *t)
@@ -380,7 +380,7 @@ static int page_referenced(struct fl_task *t, int pfn, int vpn)
 static int page_try_share_anon_rmap(int pfn)
 {
 	if (fl_page_maybe_dma_pinned(pfn))
-		return -16;	/* -EBUSY */
+		return -EBUSY;
 	fl_page_set_flags(pfn, 0, PG_anon_exclusive);
 	return 0;
 }

@@ -12,7 +12,7 @@
  *    explicit flush_tlb_mm of 912efa17e512 (v5.12);
  *  - clear_refs_skip_pinned: leave maybe-pinned pages alone (9348b73c2e1b).
  */
-#include "check/check.h"
+#include <errno.h>
 #include "mm/mm.h"
 
 /* pte_is_pinned (9348b73c2e1b): a writable COW PTE of a maybe-pinned page. */
@@ -22,7 +22,7 @@ static bool pte_is_pinned(const struct fl_vma *vma, int mm, pte_t pte)
 
 	if (!pte_write(pte))
 		return false;
-	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != VM_MAYWRITE)
+	if (!is_cow_mapping(vma->vm_flags))
 		return false;
 	fl_sim_yield(fl_obj_mmflags(mm), FL_ACC_R, "has_pinned");
 	if (!fl_mm.mm[mm].has_pinned)
@@ -107,7 +107,7 @@ int fl_clear_refs_write(struct fl_task *t, int type)
 	struct mmu_gather tlb;
 
 	if (type != 4)
-		return -22;
+		return -EINVAL;
 	if (write_locked)
 		fl_mmap_write_lock(t, mm);
 	else

@@ -14,7 +14,8 @@
  * the next write goes through do_wp_page, which resolves COW properly -
  * and, with a deferred flush, is where seed 000's races R1 and R2 live.
  */
-#include "check/check.h"
+#include <errno.h>
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 int fl_vma_split_range(int mm, int start, int end);
@@ -59,7 +60,7 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 
 	if ((mode & UFFDIO_REGISTER_MODE_WP) && !FL_POL(UFFD_WP)) {
 		FL_TRACE("uffd-wp is not supported by this kernel: EINVAL");
-		return -22;
+		return -EINVAL;
 	}
 	if (mode & UFFDIO_REGISTER_MODE_MISSING)
 		vm_flags |= VM_UFFD_MISSING;
@@ -76,14 +77,14 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 		found = true;
 		if ((vm_flags & VM_UFFD_WP) && v->shmem >= 0 && !FL_POL(UFFD_WP_SHMEM)) {
 			FL_TRACE("vma_can_userfault: uffd-wp on shmem needs v5.19: EINVAL");
-			ret = -22;	/* uffd-wp was anonymous-only before v5.19 */
+			ret = -EINVAL;	/* uffd-wp was anonymous-only before v5.19 */
 			goto out;
 		}
 	}
 	/* Found by faultline conform: the model used to return 0 for an unmapped range. */
 	if (!found) {
 		FL_TRACE("no VMA in %s..%s: EINVAL", fl_va(vpn), fl_va(end - 1));
-		ret = -22;
+		ret = -EINVAL;
 		goto out;
 	}
 	/* Split only the VMAs that change; a split adds a VMA, so look again from the start. */
@@ -94,7 +95,7 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 		    (v->start >= vpn && v->end <= end))
 			continue;
 		if (fl_vma_split_range(mm, v->start > vpn ? v->start : vpn, v->end < end ? v->end : end)) {
-			ret = -12;
+			ret = -ENOMEM;
 			goto out;
 		}
 		i = -1;
@@ -110,7 +111,7 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 			continue;
 		}
 		if ((v->vm_flags & VM_UFFD_WP) && !(vm_flags & VM_UFFD_WP))
-			fl_spec_uffd_wp_dropped(mm, v->start, v->end);
+			fl_mm_hooks.uffd_wp_dropped(mm, v->start, v->end);
 		v->vm_flags = (v->vm_flags & ~VM_UFFD_FLAGS) | vm_flags;
 		FL_TRACE("P%d %s..%s registered%s%s", mm, fl_va(v->start), fl_va(v->end - 1),
 			 (vm_flags & VM_UFFD_MISSING) ? " missing" : "", (vm_flags & VM_UFFD_WP) ? " wp" : "");
@@ -176,10 +177,10 @@ static struct fl_vma *vma_next_in_range(int mm, int from, int end)
 int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 {
 	bool wlock = FL_POL(UFFD_WP_LOCK) == FL_UFFD_WP_LOCK_WRITE;
-	int mm = t->mm, end = vpn + npages, ret = -2;
+	int mm = t->mm, end = vpn + npages, ret = -ENOENT;
 	struct fl_vma *vma;
 
-	fl_spec_uffd_wp_begin(mm, t->tid, vpn, end, enable);
+	fl_mm_hooks.uffd_wp_begin(mm, t->tid, vpn, end, enable);
 	if (wlock)
 		fl_mmap_write_lock(t, mm);
 	else
@@ -204,7 +205,7 @@ int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 
 		if (!fl_userfaultfd_wp(vma)) {
 			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(s), fl_va(e - 1));
-			ret = -2;
+			ret = -ENOENT;
 			break;
 		}
 		if (s > p)
@@ -220,7 +221,7 @@ out:
 		fl_mmap_read_unlock(t, mm);
 	if (!ret && !enable)
 		wake_userfault(mm, vpn, end);
-	fl_spec_uffd_wp_end(mm, t->tid, vpn, end, enable, ret == 0);
+	fl_mm_hooks.uffd_wp_end(mm, t->tid, vpn, end, enable, ret == 0);
 	return ret;
 }
 
@@ -239,7 +240,7 @@ static int mfill_lock_none_pte(struct fl_task *t, struct fl_vma *vma, int vpn, i
 		return 0;
 	fl_pte_unlock(t, t->mm, vpn);
 	FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
-	return -17;
+	return -EEXIST;
 }
 
 /*
@@ -258,28 +259,28 @@ static int shmem_mfill_atomic_pte(struct fl_task *t, struct fl_vma *vma, int vpn
 	pte_t pte;
 
 	if (pfn < 0)
-		return -12;
+		return -ENOMEM;
 	if (zeropage) {
 		fl_clear_user_highpage(pfn);
 	} else {
-		tag = fl_spec_new_store(mm, t->tid, vpn, 0, value);
+		tag = fl_mm_hooks.new_store(mm, t->tid, vpn, 0, value);
 		fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
 	}
 	if (fl_shmem_add_page(t, obj, pgoff, pfn)) {
 		FL_TRACE("shmem %d page %d already in the page cache: EEXIST", obj, pgoff);
 		fl_put_page(pfn);
-		return -17;
+		return -EEXIST;
 	}
 	if (mfill_lock_none_pte(t, vma, vpn, pfn, &pte)) {
 		fl_mm.shmem[obj].page[pgoff] = 0;	/* filemap_remove_folio */
 		fl_put_page(pfn);
 		fl_put_page(pfn);
-		return -17;
+		return -EEXIST;
 	}
 	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
 	fl_set_pte_at_with(mm, vpn, pte, FL_OBJ_SPEC(mm, vpn));
 	if (!zeropage)
-		fl_spec_page_filled(mm, vpn, tag, pfn);
+		fl_mm_hooks.page_filled(mm, vpn, tag, pfn);
 	FL_TRACE("UFFDIO_%s: shmem pfn %d mapped at %s", zeropage ? "ZEROPAGE" : "COPY", pfn, fl_va(vpn));
 	fl_pte_unlock(t, mm, vpn);
 	return 0;
@@ -300,7 +301,7 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 	fl_mmap_read_lock(t, mm);
 	vma = fl_find_vma(mm, vpn);
 	if (!vma || !(vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP))) {
-		ret = -2;
+		ret = -ENOENT;
 		goto out;
 	}
 	if (vma->shmem >= 0) {
@@ -318,11 +319,11 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 	 */
 	vma->anon_vma = 1;
 	if (!zeropage || FL_POL(ZERO_PAGE_READ) == FL_ZERO_PAGE_MM_FORBIDS) {
-		uint32_t tag = zeropage ? 0 : fl_spec_new_store(mm, t->tid, vpn, 0, value);
+		uint32_t tag = zeropage ? 0 : fl_mm_hooks.new_store(mm, t->tid, vpn, 0, value);
 
 		pfn = fl_alloc_page(t);
 		if (pfn < 0) {
-			ret = -12;
+			ret = -ENOMEM;
 			goto out;
 		}
 		if (zeropage)
@@ -331,7 +332,7 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 			fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
 		if (mfill_lock_none_pte(t, vma, vpn, pfn, &pte)) {
 			fl_put_page(pfn);
-			ret = -17;
+			ret = -EEXIST;
 			goto out;
 		}
 		fl_page_add_new_anon_rmap(pfn, FL_POL(COW_REUSE) == FL_COW_REUSE_ANON_EXCLUSIVE);
@@ -340,7 +341,7 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 			FL_TRACE("UFFDIO_ZEROPAGE: the zero page is forbidden: map zeroed pfn %d at %s", pfn, fl_va(vpn));
 		} else {
 			fl_set_pte_at_with(mm, vpn, pte, FL_OBJ_SPEC(mm, vpn));
-			fl_spec_page_filled(mm, vpn, tag, pfn);
+			fl_mm_hooks.page_filled(mm, vpn, tag, pfn);
 			FL_TRACE("UFFDIO_COPY: map pfn %d at %s", pfn, fl_va(vpn));
 		}
 	} else {
@@ -348,7 +349,7 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 		fl_pte_lock(t, mm, vpn);
 		if (!pte_none(fl_ptep_get(mm, vpn))) {
 			fl_pte_unlock(t, mm, vpn);
-			ret = -17;
+			ret = -EEXIST;
 			goto out;
 		}
 		fl_set_pte_at(mm, vpn, pte);
