@@ -136,9 +136,16 @@ void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn);
 void fl_spec_access_footprint(int mm, int vpn, bool write, struct fl_footprint *fp);
 const char *fl_spec_store_str(uint32_t tag, char *buf, int len);
 
-/* --- pins and pipes (spec.c) -------------------------------------------- */
+/*
+ * --- pins and pipes (spec.c) --------------------------------------------
+ * The table is shared by the threads: view_add and view_drop run in a
+ * step whose footprint writes FL_OBJ(FL_OT_VIEWS, 0) (the harness
+ * announces it); view_find announces its read itself.
+ */
 int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe);
-int fl_spec_view_find(int mm, int vpn, bool pipe);	/* latest one, or -1 */
+int fl_spec_view_find(int mm, int vpn, bool pipe);	/* latest one still held, or -1 */
+/* The latest one at (mm, vpn) is released (unpin_user_page): no device access through it any more. */
+void fl_spec_view_drop(int mm, int vpn, bool pipe);
 /* A device reads / writes word @word through pin view @v; a reader reads pipe view @v. */
 uint64_t fl_spec_pin_read(int v, int tid, int word);
 void fl_spec_pin_write(int v, int tid, int word, uint64_t val);

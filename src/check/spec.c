@@ -193,10 +193,22 @@ int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe)
 
 int fl_spec_view_find(int mm, int vpn, bool pipe)
 {
+	fl_sim_yield(FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_R, pipe ? "find the pipe buffer" : "find the pin");
 	for (int i = fl_chk.nviews - 1; i >= 0; i--)
-		if (fl_chk.view[i].mm == mm && fl_chk.view[i].vpn == vpn && fl_chk.view[i].pipe == pipe)
+		if (fl_chk.view[i].used && fl_chk.view[i].mm == mm && fl_chk.view[i].vpn == vpn &&
+		    fl_chk.view[i].pipe == pipe)
 			return i;
 	return -1;
+}
+
+void fl_spec_view_drop(int mm, int vpn, bool pipe)
+{
+	for (int i = fl_chk.nviews - 1; i >= 0; i--)
+		if (fl_chk.view[i].used && fl_chk.view[i].mm == mm && fl_chk.view[i].vpn == vpn &&
+		    fl_chk.view[i].pipe == pipe) {
+			fl_chk.view[i].used = 0;
+			return;
+		}
 }
 
 static void yield_view(const struct fl_view *v, unsigned frame_acc, const char *what)

@@ -95,8 +95,14 @@ static void harness_get_page(struct fl_task *t, int vpn)
 	remember_ref(t, vpn, pfn, false);
 }
 
+/*
+ * The references a thread holds are shared with the others (put_page and
+ * unpin find them, a device uses the pins): taking one is a step that
+ * writes the harness's table.
+ */
 static void remember_ref(struct fl_task *t, int vpn, int pfn, bool pin)
 {
+	fl_sim_yield(FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_W, pin ? "the pin is held" : "the reference is held");
 	/* fl_scenario_check_limits() bounds the references a scenario can take. */
 	if (fl_is.nhrefs == FL_MAX_HREFS)
 		fl_sim_limit("more than %d get_page/pin references held (FL_MAX_HREFS)", FL_MAX_HREFS);
@@ -114,11 +120,14 @@ static void drop_ref(const struct href *h)
 /* put_page()/unpin_user_page(): the latest matching reference on that address. */
 static void harness_put(struct fl_task *t, int vpn, bool pin)
 {
+	fl_sim_yield(FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_W, pin ? "unpin_user_page" : "put_page");
 	for (int i = fl_is.nhrefs - 1; i >= 0; i--) {
 		struct href *h = &fl_is.hrefs[i];
 
 		if (!h->dropped && h->proc == t->mm && h->vpn == vpn && h->pin == pin) {
 			h->dropped = 1;
+			if (pin)	/* the device may not use it any more: DMA after unpin fails */
+				fl_spec_view_drop(t->mm, vpn, false);
 			drop_ref(h);
 			return;
 		}

@@ -340,6 +340,38 @@ static long __get_user_pages_locked(struct fl_task *t, int start, int npages, un
 	}
 }
 
+/*
+ * lockless_pages_from_mm: with write_protect_seq (57efa1fe5957), a
+ * FOLL_PIN walk does not start while fork copies a COW mapping, and gives
+ * up what it took if a fork started meanwhile; the slow path then waits
+ * for fork's mmap_lock.  Returns the pfn, or -1 to fall back.
+ */
+static int gup_fast_seq(struct fl_task *t, int vpn, unsigned gup_flags)
+{
+	bool seqcheck = FL_POL(GUP_FAST_FORK) && (gup_flags & FOLL_PIN);
+	uint32_t seq = 0;
+	int pfn;
+
+	if (seqcheck) {
+		fl_sim_yield(fl_obj_mmflags(t->mm), FL_ACC_R, "raw_read_seqcount(write_protect_seq)");
+		seq = fl_mm.mm[t->mm].write_protect_seq;
+		if (seq & 1) {
+			FL_TRACE("fork is copying the mm: slow path");
+			return -1;
+		}
+	}
+	pfn = gup_fast(t, vpn, gup_flags);
+	if (pfn >= 0 && seqcheck) {
+		fl_sim_yield(fl_obj_mmflags(t->mm), FL_ACC_R, "read_seqcount_retry(write_protect_seq)");
+		if (fl_mm.mm[t->mm].write_protect_seq != seq) {
+			FL_TRACE("a fork ran meanwhile: unpin pfn %d, slow path", pfn);
+			ungrab_page(pfn, gup_flags);
+			return -1;
+		}
+	}
+	return pfn;
+}
+
 static void mm_set_has_pinned_flag(struct fl_task *t, unsigned gup_flags)
 {
 	if (gup_flags & FOLL_PIN) {
@@ -363,7 +395,7 @@ int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast)
 		/* v5.8: the fast path may only take writable PTEs (it cannot break COW). */
 		if (FL_POL(GUP_COW) == FL_GUP_COW_BREAK)
 			fast_flags |= FOLL_WRITE;
-		pfn = gup_fast(t, vpn, fast_flags);
+		pfn = gup_fast_seq(t, vpn, fast_flags);
 		if (pfn >= 0)
 			return pfn;
 	}

@@ -738,9 +738,15 @@ int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma 
 {
 	int prealloc = -1;
 
+	bool seq = FL_POL(GUP_FAST_FORK) && is_cow_mapping(src->vm_flags);
+
 	(void)dst;
 	if (!src->anon_vma)
 		return 0;
+	if (seq) {
+		fl_sim_yield(fl_obj_mmflags(src_mm), FL_ACC_W, "raw_write_seqcount_begin(write_protect_seq)");
+		fl_mm.mm[src_mm].write_protect_seq++;
+	}
 	for (int vpn = src->start; vpn < src->end; vpn++) {
 		pte_t pte;
 		int ret = 1;
@@ -767,5 +773,9 @@ int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma 
 	}
 	if (prealloc >= 0)
 		fl_put_page(prealloc);
+	if (seq) {
+		fl_sim_yield(fl_obj_mmflags(src_mm), FL_ACC_W, "raw_write_seqcount_end(write_protect_seq)");
+		fl_mm.mm[src_mm].write_protect_seq++;
+	}
 	return 0;
 }

@@ -103,6 +103,7 @@ struct fl_mm {
 	struct fl_rwsem mmap_lock;
 	int8_t tlb_flush_pending;	/* inc_/dec_tlb_flush_pending */
 	uint8_t has_pinned;
+	uint32_t write_protect_seq;	/* odd while fork copies a COW mapping (gup_fast_fork) */
 	struct fl_spinlock ptl[FL_TABLES];
 	struct fl_vma vma[FL_MAX_VMAS];
 };

@@ -239,6 +239,18 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  true },
 		},
 	},
+	[FL_SW_GUP_FAST_FORK] = {
+		.name = "gup_fast_fork",
+		.where = "copy_page_range, lockless_pages_from_mm (internal_get_user_pages_fast)",
+		.doc = "whether a lockless FOLL_PIN can slip in while fork write-protects the page it pins",
+		.nvalues = 2,
+		.values = {
+			{ "none", "", "", false, false, false,
+			  "fork's copy_present_page checks page_maybe_dma_pinned() before it write-protects the PTE, without excluding GUP-fast: a pin taken between the check and the write-protect is left on a page that is now COW-shared, and the parent's next write copies away from it (found again by faultline's random concurrent generator)" },
+			{ "write_protect_seq", "57efa1fe5957", "v5.11", false, false, false,
+			  "\"mm/gup: prevent gup_fast from racing with COW during fork\": copy_page_range wraps a COW mapping's copy in mm->write_protect_seq (write side); GUP-fast with FOLL_PIN reads it before the walk (odd: fall back) and re-checks it after (changed: unpin and fall back to the slow path, which waits for fork's mmap_lock).  Backported to 5.10.y stable" },
+		},
+	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
 		.name = "clear_refs_skip_pinned",
 		.where = "clear_soft_dirty (pte_is_pinned)",

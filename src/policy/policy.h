@@ -46,9 +46,11 @@ enum fl_switch {
 	FL_SW_UFFD_WP_RANGE,		/* mwriteprotect_range: one VMA, or every VMA of the range */
 	FL_SW_UFFD_WP_SHMEM,		/* userfaultfd write-protect on shared anonymous memory */
 	FL_SW_ZERO_PAGE_READ,		/* host configuration: may read faults / UFFDIO_ZEROPAGE map the zero page */
+	FL_SW_GUP_FAST_FORK,		/* GUP-fast FOLL_PIN vs a fork in progress (write_protect_seq) */
 	FL_SW__COUNT
 };
 
+/* Values of FL_SW_GUP_FAST_FORK: 0 = none, 1 = write_protect_seq (57efa1fe5957, v5.11). */
 /* Values of FL_SW_UFFD_WP_RANGE. */
 enum {
 	FL_UFFD_WP_RANGE_ONE_VMA,	/* find_dst_vma: the range lies in one registered VMA */
