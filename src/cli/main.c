@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/main.c - `faultline run / replay / test / policies / bench / conform`.
+ * cli/main.c - `faultline run / replay / test / policies / bench / conform / gen`.
  * Exit status: 0 all as expected, 1 a violation or mismatch, 2 bad input.
  */
 #include <stdio.h>
@@ -28,6 +28,9 @@ static void usage(FILE *f)
 		"  conform PATH... [--kernel host|V] [--runs N] [--timeout MS] [--json]\n"
 		"      Run each test on the running kernel and on the model (--kernel host: the preset\n"
 		"      closest to uname -r) and compare what both let the registers see.\n"
+		"  gen seq|conc [--count N] [--seed S] [--known FILE] [--out DIR] ...\n"
+		"      Random tests: sequential ones held against the running kernel, concurrent ones\n"
+		"      explored on the model; each failure minimised and classified (docs/conform.md).\n"
 		"\n"
 		"exit status: 0 as expected, 1 violation or expectation mismatch, 2 bad input or usage\n");
 }
@@ -50,6 +53,8 @@ int main(int argc, char **argv)
 		return fl_cmd_bench(argc, argv);
 	if (!strcmp(argv[1], "conform"))
 		return fl_cmd_conform(argc, argv);
+	if (!strcmp(argv[1], "gen"))
+		return fl_cmd_gen(argc, argv);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return FL_EXIT_OK;
