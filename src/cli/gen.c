@@ -12,6 +12,9 @@
  *             minimised and classified; `stuck` is explained by definition (a
  *             userfault nobody resolves).
  *   gen print writes one generated file to stdout.
+ *   gen recheck runs minimal files written earlier again (sequential ones
+ *             against the host, threaded ones on the model, both under
+ *             --kernel, default host) and classifies them by today's list.
  *
  * A separate command rather than a `conform --random` option: conform takes
  * paths and checks files; this one makes its own inputs, shrinks them and
@@ -37,6 +40,7 @@
 #include "conform/known.h"
 #include "conform/randgen.h"
 #include "host/host.h"
+#include "litmus/corpus.h"
 #include "litmus/interp.h"
 
 #define TEXT_MAX	8192
@@ -603,6 +607,64 @@ static int cmd_conc(struct genv *g)
 	return status;
 }
 
+/* ---- recheck: minimal files written earlier, against today's model, host and list ---- */
+
+static int cmd_recheck(struct genv *g, int nfiles, char **files)
+{
+	static struct fl_scenario sc;
+	static struct sres s;
+	int bad = 0, good = 0;
+
+	for (int i = 0; i < nfiles; i++) {
+		const struct fl_known *k = NULL;
+		char what[64] = "agree";
+		bool fail = false;
+
+		if (fl_cli_load(files[i], &sc))
+			return FL_EXIT_USAGE;
+		if (sc.nthreads == 0) {
+			if (seq_check(g, &sc, &s, true)) {
+				printf("ERROR       %s: %s\n", files[i], s.msg);
+				bad++;
+				continue;
+			}
+			if (s.v == S_DISAGREE || s.v == S_ERROR) {
+				k = seq_explain(g, &sc, &s);
+				fail = !k;
+				snprintf(what, sizeof(what), "%s", sverdict_name[s.v]);
+			} else {
+				snprintf(what, sizeof(what), "%s", sverdict_name[s.v]);
+			}
+		} else {
+			struct conc_res r;
+
+			if (conc_explore(g, &sc, g->o.max_exec, &r)) {
+				printf("ERROR       %s: %s\n", files[i], r.err);
+				bad++;
+				continue;
+			}
+			snprintf(what, sizeof(what), "%s", r.complete ? "ok" : "INCOMPLETE");
+			fail = !r.complete;
+			for (int p = 0; p < FL_PROP__COUNT; p++) {
+				if (!(r.found & (1u << p)) || p == FL_PROP_STUCK)
+					continue;
+				snprintf(what, sizeof(what), "%s", fl_prop_name((enum fl_prop)p));
+				k = fl_known_match_prop(&g->known, &sc, g->facts, p);
+				if (!k)
+					fail = true;
+			}
+		}
+		printf("%-11s %s%s%s%s\n", what, files[i], k || fail ? ": " : "", k ? "known-open " : "",
+		       k ? k->item : fail ? "NOT EXPLAINED" : "");
+		if (fail)
+			bad++;
+		else
+			good++;
+	}
+	printf("\ngen recheck: %d files: %d agree, ok or explained; %d not\n", nfiles, good, bad);
+	return bad ? FL_EXIT_FAIL : FL_EXIT_OK;
+}
+
 /* ---- options ---- */
 
 static void usage(void)
@@ -612,7 +674,8 @@ static void usage(void)
 		"                         [--known FILE] [--out DIR] [--no-minimise] [--verbose]\n"
 		"       faultline gen conc [--count N] [--seed S] [--kernel V] [--preemptions N|none] [--max-executions N]\n"
 		"                          [--known FILE] [--out DIR] [--no-minimise] [--verbose]\n"
-		"       faultline gen print seq|conc [--seed S] [--index I] [--ops LIST]\n");
+		"       faultline gen print seq|conc [--seed S] [--index I] [--ops LIST]\n"
+		"       faultline gen recheck PATH... [--known FILE] [--kernel V]   (minimal files, again)\n");
 }
 
 static int num(const char *flag, const char *v, uint64_t *out)
@@ -632,13 +695,18 @@ static int num(const char *flag, const char *v, uint64_t *out)
 	return 0;
 }
 
-static int parse(int argc, char **argv, int first, struct gopts *o, uint64_t *index)
+static int parse(int argc, char **argv, int first, struct gopts *o, uint64_t *index, char **paths, int *npaths)
 {
 	for (int i = first; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		uint64_t n;
 		char err[128];
 
+		if (a[0] != '-' && paths) {
+			if (fl_litmus_collect(a, paths, npaths))
+				return -1;
+			continue;
+		}
 		if (!strcmp(a, "--no-minimise")) {
 			o->no_min = true;
 			continue;
@@ -716,14 +784,19 @@ int fl_cmd_gen(int argc, char **argv)
 	memset(&co, 0, sizeof(co));
 	g.o = (struct gopts){ .count = 100, .seed = 1, .max_exec = CONC_MAX_EXEC, .timeout_ms = SEQ_TIMEOUT_MS,
 			       .preemptions = FL_DEFAULT_PREEMPTIONS };
-	if (argc < 3 || (strcmp(argv[2], "seq") && strcmp(argv[2], "conc") && strcmp(argv[2], "print"))) {
+	static char *paths[FL_LITMUS_MAX_FILES];
+	int npaths = 0;
+	bool recheck;
+
+	if (argc < 3 || (strcmp(argv[2], "seq") && strcmp(argv[2], "conc") && strcmp(argv[2], "print") &&
+			 strcmp(argv[2], "recheck"))) {
 		usage();
 		return FL_EXIT_USAGE;
 	}
 	if (!strcmp(argv[2], "print")) {
 		static char text[TEXT_MAX];
 
-		if (argc < 4 || (strcmp(argv[3], "seq") && strcmp(argv[3], "conc")) || parse(argc, argv, 4, &g.o, &index)) {
+		if (argc < 4 || (strcmp(argv[3], "seq") && strcmp(argv[3], "conc")) || parse(argc, argv, 4, &g.o, &index, NULL, NULL)) {
 			usage();
 			return FL_EXIT_USAGE;
 		}
@@ -736,7 +809,8 @@ int fl_cmd_gen(int argc, char **argv)
 		return FL_EXIT_OK;
 	}
 	g.o.conc = !strcmp(argv[2], "conc");
-	if (parse(argc, argv, 3, &g.o, &index)) {
+	recheck = !strcmp(argv[2], "recheck");
+	if (parse(argc, argv, 3, &g.o, &index, recheck ? paths : NULL, &npaths) || (recheck && !npaths)) {
 		usage();
 		return FL_EXIT_USAGE;
 	}
@@ -765,7 +839,9 @@ int fl_cmd_gen(int argc, char **argv)
 		fl_host_swap_remove_stale();
 		g.caps.swap_active = false;
 	}
-	st = cmd_seq(&g);
+	st = recheck ? cmd_recheck(&g, npaths, paths) : cmd_seq(&g);
+	for (int i = 0; i < npaths; i++)
+		free(paths[i]);
 	fl_host_swap_cleanup();
 	return st;
 }
