@@ -29,7 +29,7 @@ static const char *const op_names[FL_GEN__COUNT] = {
  */
 static const int seq_weight[FL_GEN__COUNT] = {
 	[FL_GEN_READ] = 10, [FL_GEN_WRITE] = 12, [FL_GEN_PAGEMAP] = 10, [FL_GEN_MPROTECT] = 6,
-	[FL_GEN_MUNMAP] = 2, [FL_GEN_MLOCK] = 3, [FL_GEN_DONTFORK] = 2, [FL_GEN_PAGEOUT] = 6, [FL_GEN_FORK] = 4,
+	[FL_GEN_MUNMAP] = 4, [FL_GEN_MLOCK] = 4, [FL_GEN_DONTFORK] = 2, [FL_GEN_PAGEOUT] = 6, [FL_GEN_FORK] = 4,
 	[FL_GEN_EXIT] = 1, [FL_GEN_CLEAR_REFS] = 2, [FL_GEN_PIN] = 3, [FL_GEN_PIN_FAST] = 2, [FL_GEN_UNPIN] = 2,
 	[FL_GEN_PIN_READ] = 3, [FL_GEN_PIN_WRITE] = 2, [FL_GEN_VMSPLICE] = 4, [FL_GEN_PIPE_READ] = 3,
 	[FL_GEN_UFFD_REGISTER] = 5, [FL_GEN_UFFD_WP] = 5, [FL_GEN_UFFD_COPY] = 4, [FL_GEN_UFFD_ZEROPAGE] = 4,
@@ -200,7 +200,8 @@ static void pick_range(struct seq *s, int *rg, int *page, int *n)
 {
 	*rg = fl_rng_below(s->r, s->nregions);
 	*page = fl_rng_below(s->r, s->npages[*rg]);
-	*n = 1 + fl_rng_below(s->r, s->npages[*rg] - *page);
+	/* To the end of the region often: ranges that span holes and VMA splits are where bugs hide. */
+	*n = chance(s->r, 40) ? s->npages[*rg] - *page : 1 + fl_rng_below(s->r, s->npages[*rg] - *page);
 }
 
 /*
