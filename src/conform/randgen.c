@@ -476,12 +476,12 @@ int fl_gen_seq(uint64_t seed, uint64_t index, uint32_t ops, char *buf, int len)
 /* ---- the concurrent generator ---- */
 
 enum conc_op { C_WRITE, C_READ, C_MPROTECT, C_MUNMAP, C_PAGEOUT, C_FORK, C_UFFD_WP, C_PIN, C_PIN_READ, C_PIN_WRITE,
-	       C_UNPIN, C_VMSPLICE, C_PIPE_READ, C_EVICT, C__COUNT };
+	       C_UNPIN, C_VMSPLICE, C_PIPE_READ, C_EVICT, C_GUP, C__COUNT };
 
 static const int conc_weight[C__COUNT] = {
 	[C_WRITE] = 20, [C_READ] = 14, [C_MPROTECT] = 8, [C_MUNMAP] = 4, [C_PAGEOUT] = 7, [C_FORK] = 5,
 	[C_UFFD_WP] = 8, [C_PIN] = 9, [C_PIN_READ] = 4, [C_PIN_WRITE] = 3, [C_UNPIN] = 3, [C_VMSPLICE] = 7,
-	[C_PIPE_READ] = 4, [C_EVICT] = 6,
+	[C_PIPE_READ] = 4, [C_EVICT] = 6, [C_GUP] = 7,
 };
 
 struct conc {
@@ -572,6 +572,14 @@ static bool conc_op(struct conc *c, int *reg, bool *forked)
 	case C_EVICT:
 		emit(c->o, "  evict(%s)\n", a);
 		return true;
+	case C_GUP: {
+		/* The model's __get_user_pages with a pages[] array (vfio-style pin, get, or a populate). */
+		static const char *const how[] = { "pin", "get", "none" };
+
+		conc_addr(c, a, sizeof(a), true);
+		emit(c->o, "  r%d = gup(%s, 1, %s)\n", (*reg)++, a, how[fl_rng_below(c->r, 3)]);
+		return true;
+	}
 	case C__COUNT:
 		break;
 	}

@@ -9,7 +9,8 @@
  *    backend can run, with a register on every op that can carry one; for
  *    `faultline gen seq`, which holds each file against the live kernel;
  *  - concurrent: 2-3 threads of 1-3 ops each over write, read, mprotect,
- *    munmap, pageout, fork, uffd_wp, pins, vmsplice and evict, plus a
+ *    munmap, pageout, fork, uffd_wp, pins (pin_user_pages[_fast], gup,
+ *    pin_read/pin_write/unpin), vmsplice/pipe_read and evict, plus a
  *    monitor thread when the init block registers userfaultfd; for
  *    `faultline gen conc`, which explores each one exhaustively on the model.
  *
