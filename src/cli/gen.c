@@ -57,6 +57,7 @@ struct gopts {
 	int timeout_ms;
 	int preemptions;	/* conc: the bound, -1 = unbounded */
 	bool no_min, verbose;
+	bool min_unexplained;	/* seq: minimise only what the diff-only entries do not explain */
 };
 
 struct genv {
@@ -64,6 +65,7 @@ struct genv {
 	struct fl_config cfg;
 	struct fl_host_caps caps;
 	struct fl_known_list known;
+	struct fl_known_list known_diff_only;	/* the entries that look at nothing but the difference */
 	uint32_t facts;
 };
 
@@ -289,14 +291,15 @@ static bool seq_still_fails(const char *text, void *ctx)
 }
 
 /* Which entries explain every difference (or the error); NULL with *why set when one is unexplained. */
-static const struct fl_known *seq_explain(struct genv *g, const struct fl_scenario *sc, const struct sres *s)
+static const struct fl_known *seq_explain(struct genv *g, const struct fl_known_list *l, const struct fl_scenario *sc,
+					 const struct sres *s)
 {
 	const struct fl_known *k = NULL;
 
 	if (s->v == S_ERROR)
-		return fl_known_match_error(&g->known, sc, g->facts, s->msg);
+		return fl_known_match_error(l, sc, g->facts, s->msg);
 	for (int i = 0; i < s->ndiff; i++) {
-		const struct fl_known *e = fl_known_match_diff(&g->known, sc, g->facts, &s->diff[i]);
+		const struct fl_known *e = fl_known_match_diff(l, sc, g->facts, &s->diff[i]);
 
 		if (!e)
 			return NULL;
@@ -404,7 +407,14 @@ static int cmd_seq(struct genv *g)
 			continue;
 		}
 		nops0 = count_ops(&sc);
-		if (!g->o.no_min) {
+		/*
+		 * --minimise unexplained: an entry that looks only at the
+		 * difference (no uses/lacks/shared) explains the minimal file
+		 * exactly when it explains this one, since shrinking keeps the
+		 * difference; skip the shrinking then.
+		 */
+		k = g->o.min_unexplained ? seq_explain(g, &g->known_diff_only, &sc, s) : NULL;
+		if (!g->o.no_min && !k) {
 			pred.g = g;
 			pred.calls = 0;
 			fl_ddmin_lines(text, sizeof(text), seq_still_fails, &pred, DD_MAX_TESTS);
@@ -415,7 +425,10 @@ static int cmd_seq(struct genv *g)
 				pred.cur = *s;
 			s = &pred.cur;
 		}
-		k = seq_explain(g, &sc, s);
+		if (!k)
+			k = seq_explain(g, &g->known, &sc, s);
+		else
+			k = &g->known.e[k - g->known_diff_only.e];
 		describe(&sc, s, g, what, sizeof(what));
 		snprintf(head, sizeof(head),
 			 "# %s: minimised from %d to %d ops by delta debugging (`faultline gen seq --seed %llu`).\n"
@@ -629,7 +642,7 @@ static int cmd_recheck(struct genv *g, int nfiles, char **files)
 				continue;
 			}
 			if (s.v == S_DISAGREE || s.v == S_ERROR) {
-				k = seq_explain(g, &sc, &s);
+				k = seq_explain(g, &g->known, &sc, &s);
 				fail = !k;
 				snprintf(what, sizeof(what), "%s", sverdict_name[s.v]);
 			} else {
@@ -671,7 +684,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: faultline gen seq [--count N] [--seed S] [--ops LIST] [--kernel host|V] [--timeout MS]\n"
-		"                         [--known FILE] [--out DIR] [--no-minimise] [--verbose]\n"
+		"                         [--known FILE] [--out DIR] [--no-minimise | --minimise all|unexplained]\n"
+		"                         [--verbose]\n"
 		"       faultline gen conc [--count N] [--seed S] [--kernel V] [--preemptions N|none] [--max-executions N]\n"
 		"                          [--known FILE] [--out DIR] [--no-minimise] [--verbose]\n"
 		"       faultline gen print seq|conc [--seed S] [--index I] [--ops LIST]\n"
@@ -709,6 +723,11 @@ static int parse(int argc, char **argv, int first, struct gopts *o, uint64_t *in
 		}
 		if (!strcmp(a, "--no-minimise")) {
 			o->no_min = true;
+			continue;
+		}
+		if (!strcmp(a, "--minimise") && v && (!strcmp(v, "all") || !strcmp(v, "unexplained"))) {
+			o->min_unexplained = !strcmp(v, "unexplained");
+			i++;
 			continue;
 		}
 		if (!strcmp(a, "--verbose")) {
@@ -817,6 +836,14 @@ int fl_cmd_gen(int argc, char **argv)
 	if (g.o.known_path && fl_known_load(g.o.known_path, &g.known, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return FL_EXIT_USAGE;
+	}
+	/* Same indices as g.known, with the file-dependent entries made unmatchable (an unknown mode). */
+	g.known_diff_only = g.known;
+	for (int i = 0; i < g.known.n; i++) {
+		struct fl_known *k = &g.known_diff_only.e[i];
+
+		if (k->uses || k->lacks || k->shared >= 0)
+			k->mode = FL_KNOWN_OFF;
 	}
 	if (g.o.out && mkdir(g.o.out, 0755) && errno != EEXIST) {
 		fprintf(stderr, "faultline gen: %s: %s\n", g.o.out, strerror(errno));

@@ -41,7 +41,7 @@
 /* Host facts a signature may require. */
 #define FL_FACT_NO_ZERO_PAGE	1u	/* a read fault on fresh anonymous memory maps an exclusive page */
 
-enum fl_known_mode { FL_KNOWN_ANY, FL_KNOWN_SEQ, FL_KNOWN_CONC };
+enum fl_known_mode { FL_KNOWN_ANY, FL_KNOWN_SEQ, FL_KNOWN_CONC, FL_KNOWN_OFF /* matches nothing */ };
 
 struct fl_known_val {
 	bool any, blocked;
