@@ -58,26 +58,48 @@ uint64_t fl_known_uses(const struct fl_scenario *sc)
 	return m;
 }
 
-/* "a,b,c" -> kind mask; the offset of a bad word in @bad. */
-static int parse_kinds(const char *s, int n, uint64_t *m, int *bad)
+/* "a,b*2,c" -> kind mask (and minimum counts when @min); the offset of a bad word in @bad. */
+static int parse_kinds(const char *s, int n, uint64_t *m, uint8_t *min, int *bad)
 {
 	int i = 0;
 
 	*m = 0;
 	while (i < n) {
-		int j = i, k;
+		int j = i, e, k, count = 0;
 
 		while (j < n && s[j] != ',')
 			j++;
-		k = fl_known_kind(s + i, j - i);
+		for (e = i; e < j && s[e] != '*'; e++)
+			;
+		k = fl_known_kind(s + i, e - i);
+		if (e < j) {
+			for (int d = e + 1; d < j; d++)
+				count = s[d] >= '0' && s[d] <= '9' && count < 100 ? count * 10 + (s[d] - '0') : -1000;
+			if (!min || count < 1)
+				k = -1;
+		}
 		if (k < 0) {
 			*bad = i;
 			return -1;
 		}
 		*m |= 1ull << k;
+		if (min && count)
+			min[k] = (uint8_t)count;
 		i = j + 1;
 	}
 	return 0;
+}
+
+static int count_kind(const struct fl_scenario *sc, int kind)
+{
+	int n = 0;
+
+	for (int i = 0; i < sc->ninit; i++)
+		n += sc->init[i].kind == (enum fl_lit_kind)kind;
+	for (int t = 0; t < sc->nthreads; t++)
+		for (int i = 0; i < sc->threads[t].nops; i++)
+			n += sc->threads[t].ops[i].kind == (enum fl_lit_kind)kind;
+	return n;
 }
 
 static int parse_val(const char *s, int n, struct fl_known_val *v)
@@ -171,7 +193,7 @@ static int parse_line(const char *path, int lineno, const char *line, struct fl_
 			else
 				goto bad;
 		} else if (KEY("uses") || KEY("lacks")) {
-			if (parse_kinds(val, vn, KEY("uses") ? &k->uses : &k->lacks, &bad)) {
+			if (parse_kinds(val, vn, KEY("uses") ? &k->uses : &k->lacks, KEY("uses") ? k->uses_min : NULL, &bad)) {
 				key = val + bad;
 				goto bad;
 			}
@@ -272,6 +294,9 @@ static bool common(const struct fl_known *k, enum fl_known_mode mode, const stru
 		return false;
 	if ((k->uses & uses) != k->uses || (k->lacks & uses))
 		return false;
+	for (int i = 0; i < 64; i++)
+		if (k->uses_min[i] > 1 && count_kind(sc, i) < k->uses_min[i])
+			return false;
 	return (k->facts & facts_have) == k->facts;
 }
 

@@ -13,7 +13,8 @@
  *
  * ITEM names the bug (issue 14's item number, or fact-NAME for a recorded
  * host fact).  Every field given must hold, on the *minimised* file:
- *   uses / lacks  the file has every / none of these ops (litmus words);
+ *   uses / lacks  the file has every / none of these ops (litmus words;
+ *                 `op*N` in uses: at least N of them);
  *   shared        some mmap of the file is (yes) / none is (no) MAP_SHARED;
  *   fact          the host fact was measured on this host (see known.c);
  *   reg           the differing register's final value was set by this op
@@ -52,6 +53,7 @@ struct fl_known {
 	char item[24];
 	enum fl_known_mode mode;
 	uint64_t uses, lacks;		/* bit (1 << enum fl_lit_kind) */
+	uint8_t uses_min[64];		/* uses: at least this many ops of the kind (0: 1) */
 	uint32_t facts;
 	int shared;			/* -1 any, 0 no shared mmap, 1 some shared mmap */
 	int reg_kind;			/* -1: any */

@@ -114,13 +114,14 @@ static void test_known(void **state)
 	(void)state;
 	write_tmp(path, "prose is ignored\n"
 			"known 1 mode=seq reg=vmsplice host=0 model=segv\n"
+			"known 7 mode=seq uses=uffd_register*2 model=blocked\n"
 			"known 6 mode=seq reg=vmsplice model=blocked\n"
 			"known 12 mode=seq error=madvise(MADV_PAGEOUT): Invalid argument\n"
 			"known 9 mode=conc prop=page-leak shared=yes lacks=uffd_copy\n"
 			"known fact-z mode=seq fact=no_zero_page reg=pagemap host=present|exclusive model=present\n");
 	assert_int_equal(fl_known_load(path, &l, err, sizeof(err)), 0);
 	unlink(path);
-	assert_int_equal(l.n, 5);
+	assert_int_equal(l.n, 6);
 	assert_int_equal(fl_parse_string("t", "mm t\ninit {\n  A = mmap(1, anon rw shared)\n  r0 = vmsplice(A)\n}\n", &sc,
 					 err, sizeof(err)), 0);
 	d = (struct fl_known_diff){ .slot = 0, .reg = 0, .kind = FL_OP_VMSPLICE, .host = 0, .model = FL_VAL_SEGV,
@@ -129,7 +130,14 @@ static void test_known(void **state)
 	d.host = 1;
 	assert_null(fl_known_match_diff(&l, &sc, 0, &d));
 	d = (struct fl_known_diff){ .slot = -1, .kind = FL_OP_VMSPLICE, .model_blocked = true };
-	assert_string_equal(fl_known_match_diff(&l, &sc, 0, &d)->item, "6");
+	assert_string_equal(fl_known_match_diff(&l, &sc, 0, &d)->item, "6");	/* one register: not item 7 */
+	{
+		static struct fl_scenario two;
+
+		assert_int_equal(fl_parse_string("t", "mm t\ninit {\n  A = mmap(1, anon rw)\n  uffd_register(A, missing)\n"
+						 "  uffd_register(A, wp)\n  r0 = vmsplice(A)\n}\n", &two, err, sizeof(err)), 0);
+		assert_string_equal(fl_known_match_diff(&l, &two, 0, &d)->item, "7");
+	}
 	d.kind = FL_OP_READ;
 	assert_null(fl_known_match_diff(&l, &sc, 0, &d));
 	d = (struct fl_known_diff){ .slot = 0, .kind = FL_OP_PAGEMAP, .host = FL_PM_PRESENT | FL_PM_MMAP_EXCLUSIVE,
