@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check/props.h"
@@ -51,7 +52,7 @@
 
 struct gopts {
 	bool conc;
-	uint64_t count, seed, max_exec;
+	uint64_t count, seed, max_exec, start;	/* files start .. start + count - 1 */
 	uint32_t ops;
 	const char *out, *known_path, *kernel;
 	int timeout_ms;
@@ -383,7 +384,7 @@ static int cmd_seq(struct genv *g)
 	       g->facts & FL_FACT_NO_ZERO_PAGE ? "fact no_zero_page: read faults map a fresh page" :
 						  "read faults map the zero page",
 	       g->caps.soft_dirty ? "" : "; no soft-dirty", g->cfg.name, g->cfg.note[0] ? g->cfg.note : "--kernel");
-	for (uint64_t i = 0; i < g->o.count; i++) {
+	for (uint64_t i = g->o.start; i < g->o.start + g->o.count; i++) {
 		char err[512], name[96], what[1400];
 		const struct fl_known *k;
 		struct sres *s = &pred.orig;
@@ -466,14 +467,22 @@ static int cmd_seq(struct genv *g)
 
 /* ---- the concurrent check ---- */
 
+/* A model abort (an internal invariant failed) is reported as this pseudo-property. */
+#define PROP_CRASH	FL_KNOWN_PROP_CRASH
+
+static const char *prop_name(int p)
+{
+	return p == PROP_CRASH ? "crash" : fl_prop_name((enum fl_prop)p);
+}
+
 struct conc_res {
-	uint32_t found;
+	uint32_t found;		/* property bits, and PROP_CRASH */
 	bool complete;
 	uint64_t executions;
-	char err[300];
+	char err[300];		/* bad input; or the crash message */
 };
 
-static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t cap, struct conc_res *r)
+static int conc_explore_here(struct genv *g, const struct fl_scenario *sc, uint64_t cap, struct conc_res *r)
 {
 	struct fl_explore_opts eo = { .strategy = FL_STRAT_DPOR, .preemptions = g->o.preemptions,
 				      .max_executions = cap };
@@ -495,11 +504,77 @@ static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t c
 	return 0;
 }
 
+/*
+ * Explore in a child process: a random scenario may trip one of the
+ * model's internal checks, which abort.  That is a model bug to report
+ * (the pseudo-property `crash`, with the message), not the end of the batch.
+ */
+static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t cap, struct conc_res *r)
+{
+	int res[2], errp[2], st = 0, ret = -1;
+	ssize_t n = 0, e = 0;
+	struct { int ret; struct conc_res r; } msg;
+	char ebuf[512];
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe(res))
+		return conc_explore_here(g, sc, cap, r);
+	if (pipe(errp)) {
+		close(res[0]);
+		close(res[1]);
+		return conc_explore_here(g, sc, cap, r);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(res[0]);
+		close(errp[0]);
+		dup2(errp[1], 2);
+		msg.ret = conc_explore_here(g, sc, cap, &msg.r);
+		if (write(res[1], &msg, sizeof(msg)) != (ssize_t)sizeof(msg))
+			_exit(3);
+		_exit(0);
+	}
+	close(res[1]);
+	close(errp[1]);
+	if (pid > 0) {
+		for (ssize_t k; n < (ssize_t)sizeof(msg) && (k = read(res[0], (char *)&msg + n, sizeof(msg) - (size_t)n)) > 0;)
+			n += k;
+		for (ssize_t k; e < (ssize_t)sizeof(ebuf) - 1 && (k = read(errp[0], ebuf + e, sizeof(ebuf) - 1 - (size_t)e)) > 0;)
+			e += k;
+		waitpid(pid, &st, 0);
+	}
+	ebuf[e] = '\0';
+	close(res[0]);
+	close(errp[0]);
+	if (pid > 0 && n == (ssize_t)sizeof(msg) && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		*r = msg.r;
+		return msg.ret;
+	}
+	/* Crashed: the first line of what it printed says which check failed. */
+	ebuf[strcspn(ebuf, "\n")] = '\0';
+	r->found = 1u << PROP_CRASH;
+	r->complete = true;
+	snprintf(r->err, sizeof(r->err), "%s", ebuf[0] ? ebuf : pid < 0 ? "fork failed" : "the model died");
+	ret = 0;
+	return ret;
+}
+
+/* A crash message without its "(step N, thread T)": the same check failing, wherever. */
+static bool same_crash(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "("), lb = strcspn(b, "(");
+
+	return la == lb && !strncmp(a, b, la);
+}
+
 struct conc_pred {
 	struct genv *g;
 	struct fl_scenario sc;
 	int prop;
 	int calls;
+	char crash[300];	/* prop == PROP_CRASH: the message to keep */
 };
 
 static bool conc_still_fails(const char *text, void *ctx)
@@ -511,7 +586,9 @@ static bool conc_still_fails(const char *text, void *ctx)
 	p->calls++;
 	if (fl_parse_string("candidate", text, &p->sc, err, sizeof(err)))
 		return false;
-	return !conc_explore(p->g, &p->sc, p->g->o.max_exec, &r) && (r.found & (1u << p->prop));
+	if (conc_explore(p->g, &p->sc, p->g->o.max_exec, &r) || !(r.found & (1u << p->prop)))
+		return false;
+	return p->prop != PROP_CRASH || same_crash(r.err, p->crash);
 }
 
 static int cmd_conc(struct genv *g)
@@ -533,7 +610,7 @@ static int cmd_conc(struct genv *g)
 	printf("gen conc: seed %llu, %llu scenarios; model %s, DPOR (%s), cap %llu executions each\n",
 	       (unsigned long long)g->o.seed, (unsigned long long)g->o.count, g->cfg.name, bound,
 	       (unsigned long long)g->o.max_exec);
-	for (uint64_t i = 0; i < g->o.count; i++) {
+	for (uint64_t i = g->o.start; i < g->o.start + g->o.count; i++) {
 		char err[512], name[96];
 		struct conc_res r;
 		bool any = false;
@@ -557,7 +634,7 @@ static int cmd_conc(struct genv *g)
 			printf("INCOMPLETE  %s: %llu executions, the search did not finish\n", name,
 			       (unsigned long long)r.executions);
 		}
-		for (int p = 0; p < FL_PROP__COUNT; p++) {
+		for (int p = 0; p <= PROP_CRASH; p++) {
 			const struct fl_known *k = NULL;
 			const char *why;
 			int n0 = sc.ninit, n1;
@@ -577,12 +654,13 @@ static int cmd_conc(struct genv *g)
 			memcpy(mtext, text, sizeof(mtext));
 			if (!g->o.no_min) {
 				pred = (struct conc_pred){ .g = g, .prop = p };
+				snprintf(pred.crash, sizeof(pred.crash), "%s", r.err);
 				fl_ddmin_lines(mtext, sizeof(mtext), conc_still_fails, &pred, DD_MAX_TESTS);
 			}
 			if (fl_parse_string(name, mtext, &pred.sc, err, sizeof(err)))
 				memcpy(&pred.sc, &sc, sizeof(sc));
 			n1 = count_ops(&pred.sc);
-			k = fl_known_match_prop(&g->known, &pred.sc, g->facts, p);
+			k = fl_known_match_prop(&g->known, &pred.sc, g->facts, p, p == PROP_CRASH ? r.err : "");
 			why = k ? k->item : "NOT EXPLAINED";
 			if (k) {
 				explained++;
@@ -593,18 +671,18 @@ static int cmd_conc(struct genv *g)
 			}
 			snprintf(head, sizeof(head),
 				 "# %s: %s under %s, minimised from %d to %d ops (`faultline gen conc --seed %llu`).\n"
-				 "# %s%s\n",
-				 name, fl_prop_name((enum fl_prop)p), g->cfg.name, n0, n1, (unsigned long long)g->o.seed,
+				 "%s%.300s%s# %s%s\n",
+				 name, prop_name(p), g->cfg.name, n0, n1, (unsigned long long)g->o.seed,
+				 p == PROP_CRASH ? "# " : "", p == PROP_CRASH ? r.err : "", p == PROP_CRASH ? "\n" : "",
 				 k ? "explained: known-open " : "", why);
-			printf("%-11s %s (%d -> %d ops): %s\n", fl_prop_name((enum fl_prop)p), name, n0, n1,
-			       k ? why : "NOT EXPLAINED");
+			printf("%-11s %s (%d -> %d ops): %s\n", prop_name(p), name, n0, n1, k ? why : "NOT EXPLAINED");
 			if (!k || g->o.verbose)
 				printf("%s%s", head, mtext);
 			if (g->o.out) {
 				char mname[120];
 
 				snprintf(mname, sizeof(mname), "conc-%llu-%llu-%s.min.litmus", (unsigned long long)g->o.seed,
-					 (unsigned long long)i, fl_prop_name((enum fl_prop)p));
+					 (unsigned long long)i, prop_name(p));
 				write_file(g->o.out, mname, head, mtext);
 			}
 		}
@@ -658,11 +736,11 @@ static int cmd_recheck(struct genv *g, int nfiles, char **files)
 			}
 			snprintf(what, sizeof(what), "%s", r.complete ? "ok" : "INCOMPLETE");
 			fail = !r.complete;
-			for (int p = 0; p < FL_PROP__COUNT; p++) {
+			for (int p = 0; p <= PROP_CRASH; p++) {
 				if (!(r.found & (1u << p)) || p == FL_PROP_STUCK)
 					continue;
-				snprintf(what, sizeof(what), "%s", fl_prop_name((enum fl_prop)p));
-				k = fl_known_match_prop(&g->known, &sc, g->facts, p);
+				snprintf(what, sizeof(what), "%s", prop_name(p));
+				k = fl_known_match_prop(&g->known, &sc, g->facts, p, p == PROP_CRASH ? r.err : "");
 				if (!k)
 					fail = true;
 			}
@@ -683,10 +761,10 @@ static int cmd_recheck(struct genv *g, int nfiles, char **files)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: faultline gen seq [--count N] [--seed S] [--ops LIST] [--kernel host|V] [--timeout MS]\n"
+		"usage: faultline gen seq [--count N] [--seed S] [--index FIRST] [--ops LIST] [--kernel host|V] [--timeout MS]\n"
 		"                         [--known FILE] [--out DIR] [--no-minimise | --minimise all|unexplained]\n"
 		"                         [--verbose]\n"
-		"       faultline gen conc [--count N] [--seed S] [--kernel V] [--preemptions N|none] [--max-executions N]\n"
+		"       faultline gen conc [--count N] [--seed S] [--index FIRST] [--kernel V] [--preemptions N|none] [--max-executions N]\n"
 		"                          [--known FILE] [--out DIR] [--no-minimise] [--verbose]\n"
 		"       faultline gen print seq|conc [--seed S] [--index I] [--ops LIST]\n"
 		"       faultline gen recheck PATH... [--known FILE] [--kernel V]   (minimal files, again)\n");
@@ -828,11 +906,13 @@ int fl_cmd_gen(int argc, char **argv)
 		return FL_EXIT_OK;
 	}
 	g.o.conc = !strcmp(argv[2], "conc");
+	g.o.start = 0;
 	recheck = !strcmp(argv[2], "recheck");
 	if (parse(argc, argv, 3, &g.o, &index, recheck ? paths : NULL, &npaths) || (recheck && !npaths)) {
 		usage();
 		return FL_EXIT_USAGE;
 	}
+	g.o.start = index;	/* --index I: the batch starts at file I */
 	if (g.o.known_path && fl_known_load(g.o.known_path, &g.known, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return FL_EXIT_USAGE;

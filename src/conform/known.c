@@ -214,7 +214,9 @@ static int parse_line(const char *path, int lineno, const char *line, struct fl_
 			char w[32];
 
 			snprintf(w, sizeof(w), "%.*s", vn, val);
-			if ((k->prop = fl_prop_find(w)) < 0)
+			/* `crash`: the model aborted on an internal check (gen reports it as a pseudo-property). */
+			k->prop = strcmp(w, "crash") ? fl_prop_find(w) : FL_KNOWN_PROP_CRASH;
+			if (k->prop < 0)
 				goto bad;
 		} else if (KEY("fact")) {
 			size_t i;
@@ -345,21 +347,21 @@ const struct fl_known *fl_known_match_error(const struct fl_known_list *l, const
 	for (int i = 0; i < l->n; i++) {
 		const struct fl_known *k = &l->e[i];
 
-		if (k->error[0] && common(k, FL_KNOWN_SEQ, sc, uses, facts) && strstr(msg, k->error))
+		if (k->error[0] && k->prop < 0 && common(k, FL_KNOWN_SEQ, sc, uses, facts) && strstr(msg, k->error))
 			return k;
 	}
 	return NULL;
 }
 
 const struct fl_known *fl_known_match_prop(const struct fl_known_list *l, const struct fl_scenario *sc, uint32_t facts,
-					   int prop)
+					   int prop, const char *msg)
 {
 	uint64_t uses = fl_known_uses(sc);
 
 	for (int i = 0; i < l->n; i++) {
 		const struct fl_known *k = &l->e[i];
 
-		if (k->prop == prop && common(k, FL_KNOWN_CONC, sc, uses, facts))
+		if (k->prop == prop && common(k, FL_KNOWN_CONC, sc, uses, facts) && (!k->error[0] || strstr(msg, k->error)))
 			return k;
 	}
 	return NULL;

@@ -23,8 +23,10 @@
  *                 (present|exclusive, compared exactly on the compared
  *                 bits), `blocked` (the run blocked; then reg is not
  *                 used) or `*`;
- *   prop          (conc) the violated property;
- *   error         (seq) the backend's error message contains TEXT.
+ *   prop          (conc) the violated property, or `crash` (the model
+ *                 aborted on an internal check);
+ *   error         the backend's error message (seq), or the crash message
+ *                 (conc, prop=crash), contains TEXT.
  * A sequential disagreement is explained when every register that differs
  * is matched by some entry; a concurrent violation when its property is.
  * No seed or file name appears in a signature.
@@ -35,9 +37,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "check/props.h"
 #include "litmus/ast.h"
 
 #define FL_KNOWN_MAX 64
+#define FL_KNOWN_PROP_CRASH FL_PROP__COUNT	/* prop=crash */
 
 /* Host facts a signature may require. */
 #define FL_FACT_NO_ZERO_PAGE	1u	/* a read fault on fresh anonymous memory maps an exclusive page */
@@ -84,8 +88,9 @@ const struct fl_known *fl_known_match_diff(const struct fl_known_list *l, const 
 					   const struct fl_known_diff *d);
 const struct fl_known *fl_known_match_error(const struct fl_known_list *l, const struct fl_scenario *sc,
 					    uint32_t facts, const char *msg);
+/* @msg: the crash message for prop=crash (an entry's error= must be in it), else "". */
 const struct fl_known *fl_known_match_prop(const struct fl_known_list *l, const struct fl_scenario *sc, uint32_t facts,
-					   int prop);
+					   int prop, const char *msg);
 
 /* The op kind of a litmus word ("uffd_wp"), or -1; and back. */
 int fl_known_kind(const char *word, int n);

@@ -146,8 +146,8 @@ static void test_known(void **state)
 	assert_string_equal(fl_known_match_diff(&l, &sc, FL_FACT_NO_ZERO_PAGE, &d)->item, "fact-z");
 	assert_non_null(fl_known_match_error(&l, &sc, 0, "x.litmus:3:1: line 3: madvise(MADV_PAGEOUT): Invalid argument"));
 	assert_null(fl_known_match_error(&l, &sc, 0, "x.litmus:3:1: line 3: mmap at 0x1: File exists"));
-	assert_string_equal(fl_known_match_prop(&l, &sc, 0, FL_PROP_PAGE_LEAK)->item, "9");
-	assert_null(fl_known_match_prop(&l, &sc, 0, FL_PROP_LOST_WRITE));
+	assert_string_equal(fl_known_match_prop(&l, &sc, 0, FL_PROP_PAGE_LEAK, "")->item, "9");
+	assert_null(fl_known_match_prop(&l, &sc, 0, FL_PROP_LOST_WRITE, ""));
 
 	/* A bad field is located. */
 	write_tmp(path, "\nknown 1 mode=seq reg=nosuchop\n");
