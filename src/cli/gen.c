@@ -480,6 +480,7 @@ struct conc_res {
 	bool complete;
 	uint64_t executions;
 	char err[300];		/* bad input; or the crash message */
+	char stop[96];		/* why an incomplete search stopped */
 };
 
 static int conc_explore_here(struct genv *g, const struct fl_scenario *sc, uint64_t cap, struct conc_res *r)
@@ -501,6 +502,7 @@ static int conc_explore_here(struct genv *g, const struct fl_scenario *sc, uint6
 	r->found = res.found;
 	r->complete = res.complete;
 	r->executions = res.executions;
+	snprintf(r->stop, sizeof(r->stop), "%s", res.stop_reason);
 	return 0;
 }
 
@@ -631,8 +633,8 @@ static int cmd_conc(struct genv *g)
 		if (!r.complete) {
 			incomplete++;
 			status = FL_EXIT_FAIL;
-			printf("INCOMPLETE  %s: %llu executions, the search did not finish\n", name,
-			       (unsigned long long)r.executions);
+			printf("INCOMPLETE  %s: %llu executions, the search did not finish (%s)\n", name,
+			       (unsigned long long)r.executions, r.stop);
 		}
 		for (int p = 0; p <= PROP_CRASH; p++) {
 			const struct fl_known *k = NULL;
