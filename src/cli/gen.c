@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/gen.c - `faultline gen seq|conc|print`: random testing.
+ * cli/gen.c - `faultline gen seq|conc|print|recheck`: random testing.
  *
  *   gen seq   random sequential files (conform/randgen.c), each held against
  *             the live kernel as `faultline conform` does; every disagreement
@@ -513,7 +513,7 @@ static int conc_explore_here(struct genv *g, const struct fl_scenario *sc, uint6
  */
 static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t cap, struct conc_res *r)
 {
-	int res[2], errp[2], st = 0, ret = -1;
+	int res[2], errp[2], st = 0;
 	ssize_t n = 0, e = 0;
 	struct { int ret; struct conc_res r; } msg;
 	char ebuf[512];
@@ -554,13 +554,12 @@ static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t c
 		*r = msg.r;
 		return msg.ret;
 	}
-	/* Crashed: the first line of what it printed says which check failed. */
+	/* Crashed (or fork failed): the first line of what it printed says which check failed. */
 	ebuf[strcspn(ebuf, "\n")] = '\0';
 	r->found = 1u << PROP_CRASH;
 	r->complete = true;
 	snprintf(r->err, sizeof(r->err), "%s", ebuf[0] ? ebuf : pid < 0 ? "fork failed" : "the model died");
-	ret = 0;
-	return ret;
+	return 0;
 }
 
 /* A crash message without its "(step N, thread T)": the same check failing, wherever. */
