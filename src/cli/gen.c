@@ -540,25 +540,30 @@ static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t c
 	}
 	close(res[1]);
 	close(errp[1]);
-	if (pid > 0) {
-		for (ssize_t k; n < (ssize_t)sizeof(msg) && (k = read(res[0], (char *)&msg + n, sizeof(msg) - (size_t)n)) > 0;)
-			n += k;
-		for (ssize_t k; e < (ssize_t)sizeof(ebuf) - 1 && (k = read(errp[0], ebuf + e, sizeof(ebuf) - 1 - (size_t)e)) > 0;)
-			e += k;
-		waitpid(pid, &st, 0);
+	if (pid < 0) {
+		/* No child to isolate it in: explore here (an abort then ends the batch). */
+		close(res[0]);
+		close(errp[0]);
+		return conc_explore_here(g, sc, cap, r);
 	}
+	/* The child prints nothing but an abort's one line, so reading the result first cannot block it. */
+	for (ssize_t k; n < (ssize_t)sizeof(msg) && (k = read(res[0], (char *)&msg + n, sizeof(msg) - (size_t)n)) > 0;)
+		n += k;
+	for (ssize_t k; e < (ssize_t)sizeof(ebuf) - 1 && (k = read(errp[0], ebuf + e, sizeof(ebuf) - 1 - (size_t)e)) > 0;)
+		e += k;
+	waitpid(pid, &st, 0);
 	ebuf[e] = '\0';
 	close(res[0]);
 	close(errp[0]);
-	if (pid > 0 && n == (ssize_t)sizeof(msg) && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+	if (n == (ssize_t)sizeof(msg) && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
 		*r = msg.r;
 		return msg.ret;
 	}
-	/* Crashed (or fork failed): the first line of what it printed says which check failed. */
+	/* Crashed: the first line of what it printed says which check failed. */
 	ebuf[strcspn(ebuf, "\n")] = '\0';
 	r->found = 1u << PROP_CRASH;
 	r->complete = true;
-	snprintf(r->err, sizeof(r->err), "%s", ebuf[0] ? ebuf : pid < 0 ? "fork failed" : "the model died");
+	snprintf(r->err, sizeof(r->err), "%.299s", ebuf[0] ? ebuf : "the model died");
 	return 0;
 }
 
