@@ -559,11 +559,20 @@ static int conc_explore(struct genv *g, const struct fl_scenario *sc, uint64_t c
 		*r = msg.r;
 		return msg.ret;
 	}
-	/* Crashed: the first line of what it printed says which check failed. */
-	ebuf[strcspn(ebuf, "\n")] = '\0';
-	r->found = 1u << PROP_CRASH;
-	r->complete = true;
-	snprintf(r->err, sizeof(r->err), "%.299s", ebuf[0] ? ebuf : "the model died");
+	/*
+	 * Crashed: its "faultline: ..." line says which check failed (a
+	 * sanitizer may print warnings before it); else the first line.
+	 */
+	{
+		char *line = strstr(ebuf, "faultline:");
+
+		if (!line)
+			line = ebuf;
+		line[strcspn(line, "\n")] = '\0';
+		r->found = 1u << PROP_CRASH;
+		r->complete = true;
+		snprintf(r->err, sizeof(r->err), "%.299s", line[0] ? line : "the model died");
+	}
 	return 0;
 }
 
