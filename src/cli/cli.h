@@ -118,5 +118,6 @@ int fl_cmd_test(int argc, char **argv);
 int fl_cmd_policies(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_conform(int argc, char **argv);
+int fl_cmd_gen(int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/main.c - `faultline run / replay / test / policies / bench / conform`.
+ * cli/main.c - `faultline run / replay / test / policies / bench / conform / gen`.
  * Exit status: 0 all as expected, 1 a violation, a mismatch or an
  * incomplete search, 2 bad input or an error (cli.h).
  */
@@ -31,6 +31,9 @@ static void usage(FILE *f)
 		"      Run each test on the running kernel and on the model (--kernel host: the preset\n"
 		"      closest to uname -r, with the host configuration it measures) and compare what\n"
 		"      both let the registers see.\n"
+		"  gen seq|conc [--count N] [--seed S] [--known FILE] [--out DIR] ...\n"
+		"      Random tests: sequential ones held against the running kernel, concurrent ones\n"
+		"      explored on the model; each failure minimised and classified (docs/conform.md).\n"
 		"\n"
 		"`faultline COMMAND --help` (or `faultline help COMMAND`) describes each command.\n"
 		"\n"
@@ -56,6 +59,8 @@ int main(int argc, char **argv)
 		return fl_cmd_bench(argc, argv);
 	if (!strcmp(argv[1], "conform"))
 		return fl_cmd_conform(argc, argv);
+	if (!strcmp(argv[1], "gen"))
+		return fl_cmd_gen(argc, argv);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc > 2 && !strcmp(argv[1], "help")) {
 			if (fl_cli_help(stdout, argv[2]))
