@@ -47,7 +47,7 @@
 #define TEXT_MAX	8192
 #define SEQ_TIMEOUT_MS	500	/* a sequential run that blocks waits on a userfault nobody can resolve */
 #define MODEL_MAX_EXEC	200000
-#define CONC_MAX_EXEC	100000
+#define CONC_MAX_EXEC	1000000	/* the largest of seed 1's first 1,000 needs 331,883 */
 #define DD_MAX_TESTS	400
 
 struct gopts {
