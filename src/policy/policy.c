@@ -247,8 +247,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.values = {
 			{ "none", "", "", false, false, false,
 			  "fork's copy_present_page checks page_maybe_dma_pinned() before it write-protects the PTE, without excluding GUP-fast: a pin taken between the check and the write-protect is left on a page that is now COW-shared, and the parent's next write copies away from it (found again by faultline's random concurrent generator)" },
-			{ "write_protect_seq", "57efa1fe5957", "v5.11", false, false, false,
-			  "\"mm/gup: prevent gup_fast from racing with COW during fork\": copy_page_range wraps a COW mapping's copy in mm->write_protect_seq (write side); GUP-fast with FOLL_PIN reads it before the walk (odd: fall back) and re-checks it after (changed: unpin and fall back to the slow path, which waits for fork's mmap_lock).  Backported to 5.10.y stable" },
+			{ "write_protect_seq", "57efa1fe5957", "v5.11", false, true, false,
+			  "\"mm/gup: prevent gup_fast from racing with COW during fork\": copy_page_range wraps a COW mapping's copy in mm->write_protect_seq (write side); GUP-fast with FOLL_PIN reads it before the walk (odd: fall back) and re-checks it after (changed: unpin and fall back to the slow path, which waits for fork's mmap_lock).  Backported to 5.10.y stable (537946556cc9).  The release is from its merge in December 2020 (the v5.11 merge window), not confirmed from a tag" },
 		},
 	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
