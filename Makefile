@@ -4,6 +4,7 @@
 #   make demo       build and run the headline demo
 #   make check      the whole test suite: unit tests, corpus, sanitizer pass, conform on this kernel
 #   make bench      benchmark figures (executions/s, steps/s, time to first counterexample)
+#   make fuzz       libFuzzer targets (clang): regressions, then FUZZ_SECONDS of fuzzing (docs/fuzzing.md)
 
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -26,7 +27,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 
-.PHONY: all demo check unit corpus sanitize conform bench clean docs-check
+.PHONY: all demo check unit corpus sanitize conform bench clean docs-check fuzz fuzz-build fuzz-smoke
 
 all: $(B)/faultline
 
@@ -79,11 +80,43 @@ docs-check: $(B)/faultline
 	  (echo "docs/switches.md is stale: run 'build/faultline policies --markdown > docs/switches.md'"; exit 1)
 	tests/check_litmus_readme.sh
 
-check: all unit corpus sanitize conform docs-check
+check: all unit corpus sanitize conform docs-check fuzz-smoke
 	@echo "check: all suites passed"
 
 bench: $(B)/faultline
 	$(B)/faultline bench litmus/
+
+# --- fuzzing (docs/fuzzing.md) ---------------------------------------------------------------
+# libFuzzer needs clang.  The targets link the model without host/ and conform/: what they
+# find must not depend on the machine they run on.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_LAYERS  := sim hw policy mm check litmus explore report
+FUZZ_LIB_SRC := $(foreach l,$(FUZZ_LAYERS),$(filter-out src/sim/ctx_%.c,$(wildcard src/$(l)/*.c)))
+FUZZ_OBJ     := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_FLAGS   := $(CSTD) $(WARN) $(INC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+		-fno-sanitize-recover=undefined -DFL_CTX_FORCE_UCONTEXT
+FUZZ_BIN     := $(B)/fuzz/fuzz_parse $(B)/fuzz/fuzz_schedule $(B)/fuzz/fuzz_interp
+
+$(B)/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) $(wildcard src/sim/ctx_*.c)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(B)/fuzz/libfaultline-fuzz.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(B)/fuzz/libfaultline-fuzz.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(B)/fuzz/libfaultline-fuzz.a -lpthread -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+# Replay tests/fuzz/regressions/, then fuzz every target for FUZZ_SECONDS in total.
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(B) $(FUZZ_SECONDS)
+
+# What `make check` (and so CI) runs: the same, for about a minute.
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh $(B) 60
 
 clean:
 	rm -rf $(B)
