@@ -60,9 +60,11 @@ seeds_of() {
 	esac
 }
 
+# Litmus targets: the dictionary, and the full length at once (-len_control=0), since the
+# model's capacity limits need long files (many ops, threads, regions).
 dict_of() {
 	case $1 in
-	parse | interp) echo "-dict=tests/fuzz/litmus.dict" ;;
+	parse | interp) echo "-dict=tests/fuzz/litmus.dict -len_control=0" ;;
 	esac
 }
 
