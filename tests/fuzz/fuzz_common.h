@@ -22,6 +22,9 @@
 
 #define FUZZ_FILE "fuzz.litmus"
 
+/* libFuzzer's own byte-level mutator, for a custom mutator to fall back on. */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
 static void fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 static void fuzz_fail(const char *fmt, ...)
 {
@@ -164,6 +167,76 @@ static inline uint64_t fuzz_hash(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++)
 		h = (h ^ data[i]) * 0x100000001b3ull;
 	return h;
+}
+
+/*
+ * Line-level mutations, half of the time; libFuzzer's byte-level ones otherwise.
+ * Byte mutations of a litmus file mostly give parse errors; the model's
+ * capacity limits (stores, references, pins, frames, VMAs) need many valid ops,
+ * threads and regions, which repeating and moving whole lines builds quickly.
+ */
+static inline uint32_t mut_rand(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+/* Start offsets of the lines of @data (at most @max); returns their number. */
+static inline int line_starts(const uint8_t *data, size_t size, size_t *start, int max)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < size && n < max; i++)
+		if (i == 0 || data[i - 1] == '\n')
+			start[n++] = i;
+	return n;
+}
+
+static inline size_t fuzz_line_mutate(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	static uint8_t tmp[1u << 16];
+	size_t start[512], a0, a1, len, copies, o;
+	uint32_t r = seed;
+	int n, a, b;
+
+	if (mut_rand(&r) % 2 || size == 0 || max_size > sizeof(tmp))
+		return LLVMFuzzerMutate(data, size, max_size);
+	n = line_starts(data, size, start, 512);
+	a = (int)(mut_rand(&r) % (uint32_t)n);
+	b = (int)(mut_rand(&r) % (uint32_t)n);
+	a0 = start[a];
+	a1 = a + 1 < n ? start[a + 1] : size;
+	len = a1 - a0;
+	switch (mut_rand(&r) % 3) {
+	case 0:		/* repeat line a, 1 to 16 more times, in place */
+		copies = 1 + mut_rand(&r) % 16;
+		if (size + copies * len > max_size || (a1 == size && data[size - 1] != '\n'))
+			return LLVMFuzzerMutate(data, size, max_size);
+		memcpy(tmp, data, a1);
+		o = a1;
+		for (size_t k = 0; k < copies; k++, o += len)
+			memcpy(tmp + o, data + a0, len);
+		memcpy(tmp + o, data + a1, size - a1);
+		size += copies * len;
+		break;
+	case 1:		/* delete line a */
+		if (n < 2)
+			return LLVMFuzzerMutate(data, size, max_size);
+		memcpy(tmp, data, a0);
+		memcpy(tmp + a0, data + a1, size - a1);
+		size -= len;
+		break;
+	default:	/* copy line a before line b */
+		if (size + len > max_size || (a1 == size && data[size - 1] != '\n'))
+			return LLVMFuzzerMutate(data, size, max_size);
+		memcpy(tmp, data, start[b]);
+		memcpy(tmp + start[b], data + a0, len);
+		memcpy(tmp + start[b] + len, data + start[b], size - start[b]);
+		size += len;
+		break;
+	}
+	memcpy(data, tmp, size);
+	return size;
 }
 
 #endif
