@@ -78,7 +78,7 @@ maxlen_of() {
 # --- regressions first -----------------------------------------------------------------------
 for t in $TARGETS; do
 	R=tests/fuzz/regressions/$t
-	mapfile -t files < <(find "$R" -type f ! -name '*.md' 2>/dev/null | sort)
+	mapfile -t files < <(find "$R" -type f ! -name '.keep' 2>/dev/null | sort)
 	[ "${#files[@]}" -gt 0 ] || continue
 	echo "fuzz: $t: replaying ${#files[@]} regression file(s) from $R"
 	if ! "$F/fuzz_$t" -timeout=60 -rss_limit_mb=2048 "${files[@]}" > "$F/$t.regressions.log" 2>&1; then
