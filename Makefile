@@ -2,7 +2,7 @@
 #
 #   make            build build/faultline (optimised)
 #   make demo       build and run the headline demo
-#   make check      the whole test suite: unit tests, corpus, sanitizer pass, conform on this kernel
+#   make check      the whole test suite: unit tests, corpus, sanitizer pass, CLI checks, conform on this kernel
 #   make bench      benchmark figures (executions/s, steps/s, time to first counterexample)
 #   make fuzz       libFuzzer targets (clang): regressions, then FUZZ_SECONDS of fuzzing (docs/fuzzing.md)
 
@@ -23,21 +23,27 @@ B       := build
 OBJ     := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SRC))
 SAN_OBJ := $(patsubst src/%.c,$(B)/san/%.o,$(LIB_SRC))
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# Header dependencies, as the compiler sees them (ctx.c's #include of its backend too).
+DEPFLAGS := -MMD -MP
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_sim_ucontext
 
-.PHONY: all demo check unit corpus sanitize conform bench clean docs-check fuzz fuzz-build fuzz-smoke
+.PHONY: all demo check unit corpus sanitize cli-check conform bench clean docs-check fuzz fuzz-build fuzz-smoke
 
 all: $(B)/faultline
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*/*.h) $(wildcard src/sim/ctx_*.c)
+# Objects depend on the Makefile too: a change of flags rebuilds them.
+$(B)/obj/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(OPT) -c $< -o $@
+	$(CC) $(CFLAGS) $(OPT) $(DEPFLAGS) -c $< -o $@
 
-$(B)/san/%.o: src/%.c $(wildcard src/*/*.h) $(wildcard src/sim/ctx_*.c)
+# The sanitizer tier runs the context switch that ships: sim/ctx.c tells ASan about each switch.
+$(B)/san/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT -c $< -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) $(DEPFLAGS) -c $< -o $@
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
 
 $(B)/libfaultline.a: $(OBJ)
 	ar rcs $@ $^
@@ -49,11 +55,16 @@ $(B)/faultline: $(CLI_SRC) $(B)/libfaultline.a
 	$(CC) $(CFLAGS) $(OPT) $(CLI_SRC) $(B)/libfaultline.a $(LIBS) -o $@
 
 $(B)/faultline-san: $(CLI_SRC) $(B)/libfaultline-san.a
-	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $(CLI_SRC) $(B)/libfaultline-san.a $(LIBS) -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) $(CLI_SRC) $(B)/libfaultline-san.a $(LIBS) -o $@
 
 $(B)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libfaultline-san.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $< $(B)/libfaultline-san.a -lcmocka $(LIBS) -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) $< $(B)/libfaultline-san.a -lcmocka $(LIBS) -o $@
+
+# The portable fallback stays tested: the simulator's own tests on the ucontext backend.
+$(B)/tests/test_sim_ucontext: tests/unit/test_sim.c $(wildcard src/sim/*.[ch])
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $< src/sim/ctx.c src/sim/sim.c src/sim/log.c -lcmocka -o $@
 
 # Exit status 1 means "a property is violated", which is the point of the demo.
 demo: $(B)/faultline
@@ -75,12 +86,16 @@ conform: $(B)/faultline
 	$(B)/faultline conform litmus/conformance
 	tests/check_conform_cleanup.sh $(B)/faultline
 
+# The command line's exit statuses, messages, help, path handling and status line.
+cli-check: $(B)/faultline
+	tests/check_cli.sh $(B)/faultline
+
 docs-check: $(B)/faultline
 	$(B)/faultline policies --markdown | diff -u docs/switches.md - || \
 	  (echo "docs/switches.md is stale: run 'build/faultline policies --markdown > docs/switches.md'"; exit 1)
 	tests/check_litmus_readme.sh
 
-check: all unit corpus sanitize conform docs-check fuzz-smoke
+check: all unit corpus sanitize cli-check conform docs-check fuzz-smoke
 	@echo "check: all suites passed"
 
 bench: $(B)/faultline
@@ -94,18 +109,20 @@ FUZZ_SECONDS ?= 60
 FUZZ_LAYERS  := sim hw policy mm check litmus explore report
 FUZZ_LIB_SRC := $(foreach l,$(FUZZ_LAYERS),$(filter-out src/sim/ctx_%.c,$(wildcard src/$(l)/*.c)))
 FUZZ_OBJ     := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(FUZZ_LIB_SRC))
-FUZZ_FLAGS   := $(CSTD) $(WARN) $(INC) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-		-fno-sanitize-recover=undefined -DFL_CTX_FORCE_UCONTEXT
+# The same sanitizers and context switch as the sanitizer tier (SANFLAGS).
+FUZZ_FLAGS   := $(CSTD) $(WARN) $(INC) $(SANFLAGS)
 FUZZ_BIN     := $(B)/fuzz/fuzz_parse $(B)/fuzz/fuzz_schedule $(B)/fuzz/fuzz_interp
 
-$(B)/fuzz/obj/%.o: src/%.c $(wildcard src/*/*.h) $(wildcard src/sim/ctx_*.c)
+$(B)/fuzz/obj/%.o: src/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+-include $(FUZZ_OBJ:.o=.d)
 
 $(B)/fuzz/libfaultline-fuzz.a: $(FUZZ_OBJ)
 	ar rcs $@ $^
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(B)/fuzz/libfaultline-fuzz.a
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(B)/fuzz/libfaultline-fuzz.a Makefile
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(B)/fuzz/libfaultline-fuzz.a -lpthread -o $@
 
 fuzz-build: $(FUZZ_BIN)

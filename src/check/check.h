@@ -24,7 +24,7 @@
 #include "hw/hw.h"
 #include "mm/mm.h"
 
-#define FL_MAX_STORES	96
+#define FL_MAX_STORES	256	/* >= every op of the largest scenario (interp.c) */
 #define FL_VIOL_MSG	200
 
 struct fl_store {
@@ -46,12 +46,24 @@ struct fl_store {
  * agree on the data.  A pipe view (vmsplice) only must not show another
  * process's private data.
  */
-#define FL_MAX_VIEWS 8
+#define FL_MAX_VIEWS 32
 struct fl_view {
 	uint8_t used, valid, pipe;
 	int8_t mm;
 	int16_t vpn;
 	int16_t pfn;
+};
+
+/*
+ * One UFFDIO_WRITEPROTECT(on) in flight; a thread runs one at a time, so
+ * the slot is the thread's.  What it promises is decided per call, not
+ * per page: another protect of the same page, begun meanwhile, has its own.
+ */
+struct fl_wp_call {
+	uint8_t active;
+	int8_t mm;
+	uint8_t tainted[FL_VPNS];	/* an unprotect (or wp dropped) overlapped this call on the page */
+	uint8_t covered[FL_VPNS];	/* its change_protection left the page's PTE uffd-wp (present or swap) */
 };
 
 struct fl_violation {
@@ -71,11 +83,9 @@ struct fl_check_state {
 	uint16_t sd_store[FL_MAX_MM][FL_VPNS];	/* first store after the last clear_refs returned */
 	bool sd_tracked;			/* the scenario uses clear_refs */
 	uint32_t clock;				/* orders store landings and forks */
-	uint32_t wp_on_seq[FL_MAX_MM][FL_VPNS];	/* clock when the latest UFFDIO_WRITEPROTECT(on) began */
-	uint32_t wp_off_seq[FL_MAX_MM][FL_VPNS];	/* ... and the latest unprotect */
 	uint32_t wp_held[FL_MAX_MM][FL_VPNS];	/* step+1 at which user space came to hold the protection */
 	uint8_t wp_off_active[FL_MAX_MM][FL_VPNS];	/* unprotects in progress */
-	uint8_t wp_tainted[FL_MAX_MM][FL_VPNS];	/* the protect in progress overlapped an unprotect */
+	struct fl_wp_call wp_call[FL_SIM_MAX_THREADS + 1];	/* protects in flight, by thread (init: 0) */
 	uint32_t born_seq[FL_MAX_MM];		/* stores landed up to this clock predate the fork */
 	/* fork's early copy of a pinned page: the child's data is what the page held at the copy. */
 	uint16_t fork_snap[FL_MAX_MM][FL_VPNS][FL_PAGE_WORDS];
@@ -107,9 +117,13 @@ void fl_spec_fork(int parent, int child);
 /* fork copied this page for the child early (pinned): snapshot the parent's spec now. */
 void fl_spec_fork_copy_page(int parent, int child, int vpn);
 void fl_spec_clear_refs_done(int mm);
-/* UFFDIO_WRITEPROTECT on [start, end) begins / returns (@ok: it succeeded). */
-void fl_spec_uffd_wp_begin(int mm, int start, int end, bool enable);
-void fl_spec_uffd_wp_end(int mm, int start, int end, bool enable, bool ok);
+/* UFFDIO_WRITEPROTECT on [start, end) by thread @tid begins / returns (@ok: it succeeded). */
+void fl_spec_uffd_wp_begin(int mm, int tid, int start, int end, bool enable);
+void fl_spec_uffd_wp_end(int mm, int tid, int start, int end, bool enable, bool ok);
+/* That call's change_protection left @vpn's PTE carrying the uffd-wp bit (under the PTL). */
+void fl_spec_uffd_wp_covered(int mm, int tid, int vpn);
+/* UFFDIO_REGISTER took VM_UFFD_WP off [start, end): no write-protection is promised there any more. */
+void fl_spec_uffd_wp_dropped(int mm, int start, int end);
 /* A page whose first word was written by @tag became visible at @vpn (UFFDIO_COPY). */
 void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn);
 /* Footprint objects a user access adds (spec page, soft-dirty epoch). */

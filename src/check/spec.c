@@ -75,8 +75,9 @@ uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val)
 {
 	struct fl_store *s;
 
+	/* Sized for every op of the largest scenario (interp.c asserts it). */
 	if (fl_chk.nstores >= FL_MAX_STORES)
-		fl_model_bug(__func__, "more stores than FL_MAX_STORES in one execution");
+		fl_sim_limit("more than %d stores in one execution (FL_MAX_STORES)", FL_MAX_STORES);
 	s = &fl_chk.stores[fl_chk.nstores++];
 	*s = (struct fl_store){ 0 };	/* whole: reset() does not restore records past the snapshot's */
 	s->mm = (uint8_t)mm;
@@ -165,6 +166,11 @@ void fl_spec_zero_range(int mm, int start, int end)
 		fl_chk.sd_store[mm][vpn] = 0;
 		fl_chk.wp_held[mm][vpn] = 0;
 	}
+	/* A protect in flight protected nothing here that outlives the mapping. */
+	for (int c = 0; c <= FL_SIM_MAX_THREADS; c++)
+		if (fl_chk.wp_call[c].active && fl_chk.wp_call[c].mm == mm)
+			for (int vpn = start; vpn < end; vpn++)
+				fl_chk.wp_call[c].covered[vpn] = 0;
 	/* The mapping is gone: a pin on it may legitimately diverge from now on. */
 	for (int i = 0; i < fl_chk.nviews; i++)
 		if (fl_chk.view[i].mm == mm && fl_chk.view[i].vpn >= start && fl_chk.view[i].vpn < end)
@@ -175,8 +181,9 @@ int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe)
 {
 	struct fl_view *v;
 
+	/* fl_scenario_check_limits() refuses scenarios that could need more. */
 	if (fl_chk.nviews == FL_MAX_VIEWS)
-		fl_model_bug(__func__, "more than FL_MAX_VIEWS pins and pipe buffers");
+		fl_sim_limit("more than %d pins and pipe buffers (FL_MAX_VIEWS)", FL_MAX_VIEWS);
 	v = &fl_chk.view[fl_chk.nviews];
 	*v = (struct fl_view){ .used = 1, .valid = 1, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
 			       .pfn = (int16_t)pfn };
@@ -281,36 +288,88 @@ static void yield_spec_range(int mm, int start, int end, const char *what)
 
 /*
  * User space holds uffd-wp protection on a page from the moment a protect
- * returns until an unprotect begins.  A protect that overlapped an
- * unprotect gives no such promise (either order was possible).
+ * returns until an unprotect begins - if that protect's change_protection
+ * left the page's PTE carrying the uffd-wp bit.  A none PTE carries
+ * nothing: without UFFD_FEATURE_WP_UNPOPULATED (2023; release unverified)
+ * an anonymous page never populated stays unprotected, and a later write
+ * lands without a userfault (issue 14, bug 17).  A PTE marker, where the
+ * kernel installs one (shmem, WP_UNPOPULATED), is not none, so this rule
+ * arms it once the model has markers.  A protect that overlapped an
+ * unprotect (one began before the other returned) gives no promise,
+ * since either order was possible: an earlier version of this oracle
+ * missed that and reported a false bypass on seed 000's R2 scenario.  Both
+ * facts are kept per call: a second protect of the page begun meanwhile
+ * must not lend the first one its begin or its taint (issue 14, bug 18).
  */
-void fl_spec_uffd_wp_begin(int mm, int start, int end, bool enable)
+static struct fl_wp_call *wp_call(int tid)
 {
-	yield_spec_range(mm, start, end, enable ? "UFFDIO_WRITEPROTECT(on) begins" : "UFFDIO_WRITEPROTECT(off) begins");
-	for (int vpn = start; vpn < end; vpn++) {
-		if (enable) {
-			fl_chk.wp_on_seq[mm][vpn] = ++fl_chk.clock;
-			fl_chk.wp_tainted[mm][vpn] = fl_chk.wp_off_active[mm][vpn] > 0;
-		} else {
-			fl_chk.wp_held[mm][vpn] = 0;
-			fl_chk.wp_off_seq[mm][vpn] = ++fl_chk.clock;
-			fl_chk.wp_off_active[mm][vpn]++;
-		}
+	return &fl_chk.wp_call[tid + 1];
+}
+
+/* An unprotect began on [start, end), or wp was dropped there: protects in flight promise nothing there. */
+static void wp_taint_calls(int mm, int start, int end)
+{
+	for (int c = 0; c <= FL_SIM_MAX_THREADS; c++) {
+		struct fl_wp_call *call = &fl_chk.wp_call[c];
+
+		if (!call->active || call->mm != mm)
+			continue;
+		for (int vpn = start; vpn < end; vpn++)
+			call->tainted[vpn] = 1;
 	}
 }
 
-void fl_spec_uffd_wp_end(int mm, int start, int end, bool enable, bool ok)
+void fl_spec_uffd_wp_begin(int mm, int tid, int start, int end, bool enable)
 {
-	yield_spec_range(mm, start, end, enable ? "UFFDIO_WRITEPROTECT(on) returns" : "UFFDIO_WRITEPROTECT(off) returns");
-	for (int vpn = start; vpn < end; vpn++) {
-		if (!enable) {
-			fl_chk.wp_off_active[mm][vpn]--;
-			continue;
-		}
-		/* Overlapping an unprotect (started before, or during, this protect): no promise. */
-		if (ok && !fl_chk.wp_tainted[mm][vpn] && fl_chk.wp_off_seq[mm][vpn] < fl_chk.wp_on_seq[mm][vpn])
-			fl_chk.wp_held[mm][vpn] = (uint32_t)fl_sim.step + 1;
+	yield_spec_range(mm, start, end, enable ? "UFFDIO_WRITEPROTECT(on) begins" : "UFFDIO_WRITEPROTECT(off) begins");
+	if (enable) {
+		struct fl_wp_call *call = wp_call(tid);
+
+		memset(call, 0, sizeof(*call));
+		call->active = 1;
+		call->mm = (int8_t)mm;
+		for (int vpn = start; vpn < end; vpn++)
+			call->tainted[vpn] = fl_chk.wp_off_active[mm][vpn] > 0;
+		return;
 	}
+	wp_taint_calls(mm, start, end);
+	for (int vpn = start; vpn < end; vpn++) {
+		fl_chk.wp_held[mm][vpn] = 0;
+		fl_chk.wp_off_active[mm][vpn]++;
+	}
+}
+
+void fl_spec_uffd_wp_covered(int mm, int tid, int vpn)
+{
+	struct fl_wp_call *call = wp_call(tid);
+
+	/* Only the calling thread reads its slot, at its return: no footprint needed. */
+	if (call->active && call->mm == mm)
+		call->covered[vpn] = 1;
+}
+
+void fl_spec_uffd_wp_end(int mm, int tid, int start, int end, bool enable, bool ok)
+{
+	struct fl_wp_call *call = wp_call(tid);
+
+	yield_spec_range(mm, start, end, enable ? "UFFDIO_WRITEPROTECT(on) returns" : "UFFDIO_WRITEPROTECT(off) returns");
+	if (!enable) {
+		for (int vpn = start; vpn < end; vpn++)
+			fl_chk.wp_off_active[mm][vpn]--;
+		return;
+	}
+	for (int vpn = start; vpn < end; vpn++)
+		if (ok && call->covered[vpn] && !call->tainted[vpn])
+			fl_chk.wp_held[mm][vpn] = (uint32_t)fl_sim.step + 1;
+	call->active = 0;
+}
+
+void fl_spec_uffd_wp_dropped(int mm, int start, int end)
+{
+	yield_spec_range(mm, start, end, "UFFDIO_REGISTER drops VM_UFFD_WP");
+	wp_taint_calls(mm, start, end);
+	for (int vpn = start; vpn < end; vpn++)
+		fl_chk.wp_held[mm][vpn] = 0;
 }
 
 void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn)

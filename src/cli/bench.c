@@ -52,18 +52,20 @@ int fl_cmd_bench(int argc, char **argv)
 {
 	static struct fl_scenario sc, headline;
 	static char *files[FL_LITMUS_MAX_FILES];
-	const char *paths[32];
+	const char **paths;
 	struct fl_cli_opts o;
 	struct fl_config head_cfg;
 	bool have_head = false;
 	int npaths, nfiles = 0;
 
-	if (fl_cli_parse_opts(argc, argv, 2, &o, paths, &npaths, 32)) {
-		fprintf(stderr, "usage: faultline bench [PATH...]\n");
+	if (fl_cli_parse(argc, argv, &o, &paths, &npaths))
 		return FL_EXIT_USAGE;
+	if (npaths == 0) {
+		static const char *dflt[] = { "litmus" };
+
+		paths = dflt;
+		npaths = 1;
 	}
-	if (npaths == 0)
-		paths[npaths++] = "litmus";
 	for (int i = 0; i < npaths; i++)
 		if (fl_litmus_collect(paths[i], files, &nfiles))
 			return FL_EXIT_USAGE;

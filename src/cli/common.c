@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/common.c - option parsing, configurations, exploring and printing one verdict. */
-#include <errno.h>
+/* cli/common.c - loading, configurations, exploring, the verdict, and printing one result. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -11,122 +10,26 @@
 #include "litmus/interp.h"
 #include "report/report.h"
 
-static int parse_u64(const char *flag, const char *s, uint64_t *out)
+void fl_cli_list_presets(FILE *f)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	if (!*s || *end || errno || s[0] == '-') {
-		fprintf(stderr, "faultline: %s needs a non-negative number, got '%s'\n", flag, s);
-		return -1;
-	}
-	return 0;
+	for (int i = 0; i < fl_preset_count(); i++)
+		fprintf(f, "%s%s", i ? " " : "", fl_preset_at(i)->name);
 }
 
-int fl_cli_parse_opts(int argc, char **argv, int first, struct fl_cli_opts *o, const char **files, int *nfiles,
-		      int maxfiles)
+int fl_cli_load_err(const char *path, struct fl_scenario *sc, char *err, int errlen)
 {
-	memset(o, 0, sizeof(*o));
-	o->preemptions = -2;
-	o->strategy = FL_STRAT_DPOR;
-	*nfiles = 0;
-	for (int i = first; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		uint64_t n;
-
-		if (a[0] != '-' || a[1] == '\0') {
-			if (*nfiles == maxfiles) {
-				fprintf(stderr, "faultline: too many files (at most %d)\n", maxfiles);
-				return -1;
-			}
-			files[(*nfiles)++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--json")) {
-			o->json = true;
-			continue;
-		}
-		if (!strcmp(a, "--markdown")) {
-			o->markdown = true;
-			continue;
-		}
-		if (!v) {
-			fprintf(stderr, "faultline: %s needs a value\n", a);
-			return -1;
-		}
-		i++;
-		if (!strcmp(a, "--kernel")) {
-			o->kernel = v;
-		} else if (!strcmp(a, "--set")) {
-			if (o->nsets == 16 || strlen(v) >= sizeof(o->sets[0])) {
-				fprintf(stderr, "faultline: too many or too long --set options\n");
-				return -1;
-			}
-			strcpy(o->sets[o->nsets++], v);
-		} else if (!strcmp(a, "--preemptions")) {
-			if (!strcmp(v, "none") || !strcmp(v, "unbounded")) {
-				o->preemptions = -1;
-			} else {
-				if (parse_u64(a, v, &n) || n > 1000)
-					return -1;
-				o->preemptions = (int)n;
-			}
-		} else if (!strcmp(a, "--strategy")) {
-			if (!strcmp(v, "exhaustive") || !strcmp(v, "dpor"))
-				o->strategy = FL_STRAT_DPOR;
-			else if (!strcmp(v, "dfs"))
-				o->strategy = FL_STRAT_DFS;
-			else if (!strcmp(v, "random"))
-				o->strategy = FL_STRAT_RANDOM;
-			else {
-				fprintf(stderr, "faultline: unknown strategy '%s' (exhaustive, dfs, random)\n", v);
-				return -1;
-			}
-		} else if (!strcmp(a, "--seed")) {
-			if (parse_u64(a, v, &o->seed))
-				return -1;
-		} else if (!strcmp(a, "--max-executions")) {
-			if (parse_u64(a, v, &o->max_executions))
-				return -1;
-		} else if (!strcmp(a, "--schedule")) {
-			o->schedule = v;
-		} else if (!strcmp(a, "--runs")) {
-			if (parse_u64(a, v, &n) || n < 1 || n > 100000) {
-				fprintf(stderr, "faultline: --runs takes 1..100000\n");
-				return -1;
-			}
-			o->runs = (int)n;
-		} else if (!strcmp(a, "--timeout")) {
-			if (parse_u64(a, v, &n) || n < 1 || n > 600000) {
-				fprintf(stderr, "faultline: --timeout takes 1..600000 milliseconds\n");
-				return -1;
-			}
-			o->timeout_ms = (int)n;
-		} else {
-			fprintf(stderr, "faultline: unknown option '%s'\n", a);
-			return -1;
-		}
-	}
-	return 0;
+	return fl_parse_file(path, sc, err, errlen) ? FL_EXIT_USAGE : 0;
 }
 
 int fl_cli_load(const char *path, struct fl_scenario *sc)
 {
 	char err[512];
 
-	if (fl_parse_file(path, sc, err, sizeof(err))) {
+	if (fl_cli_load_err(path, sc, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return FL_EXIT_USAGE;
 	}
 	return 0;
-}
-
-static void list_presets(FILE *f)
-{
-	for (int i = 0; i < fl_preset_count(); i++)
-		fprintf(f, "%s%s", i ? " " : "", fl_preset_at(i)->name);
 }
 
 /* The policy for @kernel (or the expect line @e) plus --set overrides. */
@@ -148,7 +51,7 @@ int fl_cli_config(const struct fl_cli_opts *o, const char *kernel, const struct 
 	}
 	if (cfg->preset < 0) {
 		fprintf(stderr, "faultline: unknown kernel '%s' (presets: ", kernel);
-		list_presets(stderr);
+		fl_cli_list_presets(stderr);
 		fprintf(stderr, ")\n");
 		return FL_EXIT_USAGE;
 	}
@@ -175,31 +78,76 @@ int fl_cli_bound(const struct fl_cli_opts *o, const struct fl_scenario *sc)
 	return FL_DEFAULT_PREEMPTIONS;
 }
 
-int fl_cli_explore(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
-		   struct fl_explore_result *res)
+uint64_t fl_cli_max_exec(const struct fl_cli_opts *o)
+{
+	if (o->max_executions)
+		return o->max_executions;
+	return o->strategy == FL_STRAT_RANDOM ? FL_DEFAULT_MAX_EXEC_RANDOM : FL_DEFAULT_MAX_EXEC;
+}
+
+int fl_cli_explore_err(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		       struct fl_explore_result *res, char *err, int errlen)
 {
 	struct fl_explore_opts eo = {
 		.strategy = o->schedule ? FL_STRAT_REPLAY : o->strategy,
 		.preemptions = fl_cli_bound(o, sc),
-		.max_executions = o->max_executions ? o->max_executions :
-				  (o->strategy == FL_STRAT_RANDOM ? 10000 : FL_DEFAULT_MAX_EXEC),
+		.max_executions = fl_cli_max_exec(o),
 		.seed = o->seed,
 		.schedule = o->schedule,
 	};
+	struct fl_cli_progress pg;
 	struct fl_program prog;
-	char err[512];
+	char label[256];
 
-	if (fl_interp_prepare(sc, &cfg->pol, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
+	if (fl_interp_prepare(sc, &cfg->pol, err, errlen))
 		return FL_EXIT_USAGE;
-	}
 	prog = fl_interp_program();
+	snprintf(label, sizeof(label), "%s %s", sc->name, cfg->name);
+	if (!o->schedule)
+		fl_cli_progress_begin(&pg, o, label, &eo);
 	fl_explore(&prog, &eo, res);
+	if (!o->schedule)
+		fl_cli_progress_end(&pg);
 	if (res->error[0]) {
-		fprintf(stderr, "%s: %s (kernel %s)\n", sc->file, res->error, cfg->name);
+		snprintf(err, (size_t)errlen, "%s: %s (kernel %s)", sc->file, res->error, cfg->name);
 		return FL_EXIT_USAGE;
 	}
 	return 0;
+}
+
+int fl_cli_explore(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		   struct fl_explore_result *res)
+{
+	char err[768];
+	int rc = fl_cli_explore_err(sc, cfg, o, res, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "%s\n", err);
+	return rc;
+}
+
+enum fl_verdict fl_cli_verdict(uint32_t expected, const struct fl_explore_result *res)
+{
+	if (res->found & ~expected)
+		return FL_VERDICT_MISMATCH;	/* found is found, however the search ended */
+	if (!res->complete)
+		return FL_VERDICT_INCOMPLETE;
+	return res->found == expected ? FL_VERDICT_PASS : FL_VERDICT_MISMATCH;
+}
+
+int fl_cli_verdict_exit(enum fl_verdict v)
+{
+	return v == FL_VERDICT_PASS ? FL_EXIT_OK : FL_EXIT_FAIL;
+}
+
+void fl_cli_bound_str(const struct fl_cli_opts *o, int bound, char *buf, int len)
+{
+	if (o->strategy == FL_STRAT_RANDOM)
+		snprintf(buf, (size_t)len, "random schedules, seed %llu", (unsigned long long)o->seed);
+	else if (bound < 0)
+		snprintf(buf, (size_t)len, "no preemption bound");
+	else
+		snprintf(buf, (size_t)len, "preemption bound %d", bound);
 }
 
 void fl_cli_props_str(uint32_t props, char *buf, int len)
@@ -230,6 +178,33 @@ void fl_cli_print_stats(FILE *f, const struct fl_explore_result *res, int bound,
 		(unsigned long long)res->pruned, (unsigned long long)res->steps, res->seconds, b,
 		(unsigned long long)max_exec, res->complete ? "complete within the bound" : "INCOMPLETE: ",
 		res->complete ? "" : res->stop_reason);
+}
+
+/* Characters a POSIX shell takes literally in a word. */
+static bool shell_safe(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+=.,:/@%", *s))
+			return false;
+	return true;
+}
+
+void fl_cli_shell_quote(FILE *f, const char *s)
+{
+	if (shell_safe(s)) {
+		fputs(s, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
 }
 
 /* Replay @cex with tracing on and print it; @prop < 0 prints the trace alone. */
@@ -275,12 +250,17 @@ int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_conf
 		fprintf(stderr, "%s: %s\n", sc->file, rr.error);
 		return FL_EXIT_USAGE;
 	}
-	fprintf(f, "replay: faultline replay %s --kernel %s", sc->file, fl_preset_at(cfg->preset)->name);
+	/* Quoted so that it can be pasted: a test without threads has the empty schedule ''. */
+	fprintf(f, "replay: faultline replay ");
+	fl_cli_shell_quote(f, sc->file);
+	fprintf(f, " --kernel %s", fl_preset_at(cfg->preset)->name);
 	for (int s = 0; s < FL_SW__COUNT; s++)
 		if (cfg->pol.v[s] != fl_preset_at(cfg->preset)->pol.v[s])
 			fprintf(f, " --set %s=%s", fl_switch_desc(s)->name,
 				fl_switch_desc(s)->values[cfg->pol.v[s]].name);
-	fprintf(f, " --schedule %s\n\n", cex->schedule);
+	fprintf(f, " --schedule ");
+	fl_cli_shell_quote(f, cex->schedule);
+	fprintf(f, "\n\n");
 	fl_report_trace_text(f, sc, &init_log, &fl_log);
 	fprintf(f, "\n");
 	return 0;

@@ -222,13 +222,13 @@ int fl_cmd_conform(int argc, char **argv)
 	static struct fl_scenario sc;
 	static char *files[FL_LITMUS_MAX_FILES];
 	static struct row row;
-	const char *paths[32];
+	const char **paths;
 	struct fl_cli_opts o;
 	struct fl_host_caps caps;
 	struct fl_config cfg;
 	int npaths, nfiles = 0, count[4] = { 0 }, status = FL_EXIT_OK;
 
-	if (fl_cli_parse_opts(argc, argv, 2, &o, paths, &npaths, 32) || npaths == 0 || o.nsets) {
+	if (fl_cli_parse(argc, argv, &o, &paths, &npaths) || npaths == 0 || o.nsets) {
 		usage();
 		return FL_EXIT_USAGE;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cli/main.c - `faultline run / replay / test / policies / bench / conform`.
- * Exit status: 0 all as expected, 1 a violation or mismatch, 2 bad input.
+ * Exit status: 0 all as expected, 1 a violation, a mismatch or an
+ * incomplete search, 2 bad input or an error (cli.h).
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,23 +14,27 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: faultline <command> [args]\n"
 		"\n"
-		"  run FILE [--kernel V] [--set SWITCH=VALUE]... [--preemptions N]\n"
-		"           [--strategy exhaustive|dfs|random] [--seed S] [--max-executions N] [--json]\n"
+		"  run FILE [--kernel V] [--set SWITCH=VALUE]... [--preemptions N|none]\n"
+		"           [--strategy exhaustive|dfs|random] [--seed S] [--max-executions N] [--json] [--quiet]\n"
 		"      Explore FILE.  With --kernel, report every violated property with a minimal\n"
 		"      trace; without, check every `expect` line of the file.\n"
 		"  replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json]\n"
 		"      Print the trace of one execution.\n"
-		"  test PATH... [--preemptions N] [--max-executions N] [--json]\n"
+		"  test PATH... [--preemptions N|none] [--max-executions N] [--json] [--quiet]\n"
 		"      Check the expectations of every .litmus file under PATH: a table of test x kernel.\n"
 		"  policies [--markdown]\n"
 		"      Every behaviour switch (commit, release, before -> after) and every kernel preset.\n"
-		"  bench [PATH...]\n"
+		"  bench [PATH...] [--preemptions N|none] [--max-executions N] [--quiet]\n"
 		"      Executions/s, steps/s and time to the first counterexample per file and kernel.\n"
-		"  conform PATH... [--kernel host|V] [--runs N] [--timeout MS] [--json]\n"
+		"  conform PATH... [--kernel host|V] [--preemptions N|none] [--max-executions N]\n"
+		"          [--runs N] [--timeout MS] [--json]\n"
 		"      Run each test on the running kernel and on the model (--kernel host: the preset\n"
 		"      closest to uname -r) and compare what both let the registers see.\n"
 		"\n"
-		"exit status: 0 as expected, 1 violation or expectation mismatch, 2 bad input or usage\n");
+		"`faultline COMMAND --help` (or `faultline help COMMAND`) describes each command.\n"
+		"\n"
+		"exit status: 0 as expected, from complete searches; 1 a violation, an expectation\n"
+		"mismatch or an incomplete search; 2 bad input, usage, or an error\n");
 }
 
 int main(int argc, char **argv)
@@ -51,6 +56,13 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "conform"))
 		return fl_cmd_conform(argc, argv);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		if (argc > 2 && !strcmp(argv[1], "help")) {
+			if (fl_cli_help(stdout, argv[2]))
+				return FL_EXIT_OK;
+			fprintf(stderr, "faultline: unknown command '%s'\n", argv[2]);
+			usage(stderr);
+			return FL_EXIT_USAGE;
+		}
 		usage(stdout);
 		return FL_EXIT_OK;
 	}

@@ -7,10 +7,18 @@
 #include "litmus/interp.h"
 #include "report/report.h"
 
+static const char *const verdict_json[] = { "pass", "mismatch", "incomplete" };
+
+/*
+ * @e: the expect line checked, or NULL (--kernel: "verdict" is ok,
+ * violation or incomplete).  "match" is true only for a pass: a search
+ * that did not complete confirms nothing.
+ */
 static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg,
 			const struct fl_explore_result *res, int bound, const struct fl_lit_expect *e)
 {
 	static struct fl_log saved;
+	enum fl_verdict v = fl_cli_verdict(e ? e->props : 0, res);
 	bool first = true;
 
 	fprintf(f, "{\"test\":");
@@ -33,13 +41,21 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 		fl_cli_props_str(e->props, buf, sizeof(buf));
 		fprintf(f, ",\"expected\":");
 		fl_json_str(f, buf);
-		fprintf(f, ",\"match\":%s", e->props == res->found ? "true" : "false");
+		fprintf(f, ",\"match\":%s,\"verdict\":\"%s\"", v == FL_VERDICT_PASS ? "true" : "false",
+			verdict_json[v]);
+	} else {
+		fprintf(f, ",\"verdict\":\"%s\"", v == FL_VERDICT_PASS ? "ok" : v == FL_VERDICT_MISMATCH ? "violation" :
+			"incomplete");
 	}
 	fprintf(f, ",\"executions\":%llu,\"pruned\":%llu,\"deadlocked\":%llu,\"steps\":%llu,\"seconds\":%.6f,"
 		"\"complete\":%s,\"bound\":{\"preemptions\":%d}",
 		(unsigned long long)res->executions, (unsigned long long)res->pruned,
 		(unsigned long long)res->deadlocked, (unsigned long long)res->steps, res->seconds,
 		res->complete ? "true" : "false", bound);
+	if (!res->complete) {
+		fprintf(f, ",\"stop_reason\":");
+		fl_json_str(f, res->stop_reason);
+	}
 	fprintf(f, ",\"counterexamples\":[");
 	first = true;
 	for (int p = 0; p < FL_PROP__COUNT; p++) {
@@ -76,29 +92,35 @@ static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, co
 {
 	struct fl_explore_result res;
 	int bound = fl_cli_bound(o, sc), rc;
+	enum fl_verdict v;
 
 	rc = fl_cli_explore(sc, cfg, o, &res);
 	if (rc)
 		return rc;
+	v = fl_cli_verdict(0, &res);
 	if (o->json) {
 		json_result(stdout, sc, cfg, &res, bound, NULL);
 		printf("\n");
-		return res.found ? FL_EXIT_FAIL : FL_EXIT_OK;
+		return fl_cli_verdict_exit(v);
 	}
 	printf("%s  \"%s\"  (%s, kernel %s)\n", sc->name, sc->desc, sc->file, cfg->name);
-	if (!res.found)
-		printf("OK: no property violated%s\n", res.complete ? "" : " in the executions explored (search INCOMPLETE)");
+	if (v == FL_VERDICT_PASS)
+		printf("OK: no property violated\n");
+	else if (v == FL_VERDICT_INCOMPLETE)
+		printf("INCOMPLETE: no property violated in the executions explored, but the search did not "
+		       "finish (%s)\n", res.stop_reason);
 	for (int p = 0; p < FL_PROP__COUNT; p++)
 		if (res.found & (1u << p))
 			if (fl_cli_print_cex(stdout, sc, cfg, p, &res.cex[p], &res))
 				return FL_EXIT_FAIL;
-	fl_cli_print_stats(stdout, &res, bound, o->max_executions ? o->max_executions : FL_DEFAULT_MAX_EXEC);
-	return res.found ? FL_EXIT_FAIL : FL_EXIT_OK;
+	fl_cli_print_stats(stdout, &res, bound, fl_cli_max_exec(o));
+	return fl_cli_verdict_exit(v);
 }
 
-/* No --kernel: check every expect line. */
+/* No --kernel: check every expect line, with the verdict `faultline test` gives. */
 static int run_expectations(const struct fl_scenario *sc, const struct fl_cli_opts *o)
 {
+	static const char *const verdict_text[] = { "as expected", "MISMATCH", "INCOMPLETE" };
 	int status = FL_EXIT_OK, bound = fl_cli_bound(o, sc);
 
 	if (sc->nexpect == 0) {
@@ -117,31 +139,38 @@ static int run_expectations(const struct fl_scenario *sc, const struct fl_cli_op
 		const struct fl_lit_expect *e = &sc->expect[i];
 		struct fl_explore_result res;
 		struct fl_config cfg;
-		char got[256], want[256];
+		char got[256], want[256], b[128];
+		enum fl_verdict v;
 		int rc;
 
-		if ((rc = fl_cli_config(o, NULL, e, &cfg)) || (rc = fl_cli_explore(sc, &cfg, o, &res)))
+		if ((rc = fl_cli_config(o, NULL, e, &cfg)) || (rc = fl_cli_explore(sc, &cfg, o, &res))) {
+			if (o->json)
+				printf("]\n");	/* keep the output valid JSON; the error is on stderr */
 			return rc;
+		}
+		v = fl_cli_verdict(e->props, &res);
+		if (v != FL_VERDICT_PASS)
+			status = FL_EXIT_FAIL;
 		if (o->json) {
 			if (i)
 				printf(",");
 			json_result(stdout, sc, &cfg, &res, bound, e);
-			if (res.found != e->props)
-				status = FL_EXIT_FAIL;
 			continue;
 		}
 		fl_cli_props_str(res.found, got, sizeof(got));
 		fl_cli_props_str(e->props, want, sizeof(want));
-		printf("  %-34s %-36s %s  (%llu executions, %.3f s%s)\n", cfg.name, got,
-		       res.found == e->props ? "as expected" : "MISMATCH", (unsigned long long)res.executions,
-		       res.seconds, res.complete ? "" : ", INCOMPLETE");
-		if (res.found != e->props) {
-			status = FL_EXIT_FAIL;
+		printf("  %-34s %-36s %s  (%llu executions, %.3f s)\n", cfg.name, got, verdict_text[v],
+		       (unsigned long long)res.executions, res.seconds);
+		if (!res.complete) {
+			fl_cli_bound_str(o, bound, b, sizeof(b));
+			printf("    search INCOMPLETE: %s (%s)\n", res.stop_reason, b);
+		}
+		if (v != FL_VERDICT_PASS)
 			printf("    %s:%d: expected %s\n", sc->file, e->loc.line, want);
+		if (v == FL_VERDICT_MISMATCH)
 			for (int p = 0; p < FL_PROP__COUNT; p++)
 				if ((res.found & ~e->props) & (1u << p))
 					fl_cli_print_cex(stdout, sc, &cfg, p, &res.cex[p], &res);
-		}
 	}
 	if (o->json)
 		printf("]\n");
@@ -153,13 +182,11 @@ int fl_cmd_run(int argc, char **argv)
 	static struct fl_scenario sc;
 	struct fl_cli_opts o;
 	struct fl_config cfg;
-	const char *files[1];
+	const char **files;
 	int nfiles, rc;
 
-	if (fl_cli_parse_opts(argc, argv, 2, &o, files, &nfiles, 1) || nfiles != 1) {
-		fprintf(stderr, "usage: faultline run FILE [--kernel V] [--set SWITCH=VALUE]... [options]\n");
+	if (fl_cli_parse(argc, argv, &o, &files, &nfiles))
 		return FL_EXIT_USAGE;
-	}
 	if ((rc = fl_cli_load(files[0], &sc)))
 		return rc;
 	if (!o.kernel)
@@ -178,11 +205,14 @@ int fl_cmd_replay(int argc, char **argv)
 	struct fl_cli_opts o;
 	struct fl_config cfg;
 	struct fl_cex cex = { .found = true };
-	const char *files[1];
+	const char **files;
 	int nfiles, rc;
 
-	if (fl_cli_parse_opts(argc, argv, 2, &o, files, &nfiles, 1) || nfiles != 1 || !o.kernel || !o.schedule) {
-		fprintf(stderr, "usage: faultline replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S\n");
+	if (fl_cli_parse(argc, argv, &o, &files, &nfiles))
+		return FL_EXIT_USAGE;
+	if (!o.kernel || !o.schedule) {
+		fprintf(stderr, "faultline replay: needs --kernel and --schedule (the `replay:` line of `faultline run` "
+				"has both)\n(see faultline replay --help)\n");
 		return FL_EXIT_USAGE;
 	}
 	if ((rc = fl_cli_load(files[0], &sc)) || (rc = fl_cli_config(&o, o.kernel, NULL, &cfg)))

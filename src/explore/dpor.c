@@ -61,6 +61,7 @@ struct dpor {
 	uint16_t vc[FL_MAX_STEPS][FL_SIM_MAX_THREADS];
 	uint64_t emask[FL_MAX_STEPS];
 	uint16_t pos[FL_SIM_MAX_THREADS][FL_MAX_STEPS];	/* each thread's events, in order */
+	struct fl_progress_state ps;
 };
 
 static int preempt_cost(const struct dpor *d, int n, int t)
@@ -468,6 +469,8 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 			return false;
 		}
 		prog->reset(prog->ctx);
+		if (fl_explore_limited(res, d->choice, 0))
+			return false;
 		for (;;) {
 			uint32_t en;
 			int t;
@@ -490,8 +493,7 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 					break;
 				}
 				if (n >= FL_MAX_STEPS) {
-					snprintf(res->error, sizeof(res->error),
-						 "an execution exceeded %d steps (livelock?)", FL_MAX_STEPS);
+					fl_explore_too_long(res);
 					return false;
 				}
 				new_node(d, n, en);
@@ -508,6 +510,8 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 			d->enabled[n] = en;
 			d->emask[n] = d->nodes[n].mask[t];
 			fl_sim_run(t);
+			if (fl_explore_limited(res, d->choice, n + 1))
+				return false;
 			if (n >= prefix)
 				fl_sim_refresh_after(t);
 			else if (n == prefix - 1)
@@ -524,6 +528,7 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 				res->deadlocked++;
 			fl_record_execution(res, prog, found, d->choice, d->enabled, n, t0);
 		}
+		fl_progress_tick(&d->ps, opts, res);
 		if (por)
 			analyse(d, from, n, d->bsleep && pruned);
 		prefix = next_branch(d, n) + 1;
@@ -561,10 +566,19 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	d->nthreads = fl_sim.nthreads;
 	res->complete = true;
 	b0 = por && opts->preemptions > 0 ? 0 : opts->preemptions;
+	d->ps.t0 = t0;
+	d->ps.p.max_bound = opts->preemptions;
 	for (int b = b0; b <= opts->preemptions || b == b0; b++) {
+		uint64_t start = res->executions + res->pruned;
+
 		d->bound = b;
+		d->ps.p.bound = b;
+		d->ps.p.pass_start = start;
 		if (!search(d, prog, res, t0))
 			break;
+		/* What each pass cost: the status line extrapolates the next one from these. */
+		d->ps.p.prev_pass[1] = d->ps.p.prev_pass[0];
+		d->ps.p.prev_pass[0] = res->executions + res->pruned - start;
 	}
 	res->seconds = fl_now() - t0;
 	free(d->nodes);

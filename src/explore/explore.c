@@ -4,6 +4,22 @@
 
 #include "explore/explore_int.h"
 
+void fl_progress_report(struct fl_progress_state *ps, const struct fl_explore_opts *opts,
+			const struct fl_explore_result *res)
+{
+	double now = fl_now();
+
+	if (now - ps->last < FL_PROGRESS_INTERVAL)
+		return;
+	ps->last = now;
+	ps->p.executions = res->executions;
+	ps->p.pruned = res->pruned;
+	ps->p.steps = res->steps;
+	ps->p.max_executions = opts->max_executions;
+	ps->p.seconds = now - ps->t0;
+	opts->progress(opts->progress_ctx, &ps->p);
+}
+
 void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		struct fl_explore_result *res)
 {

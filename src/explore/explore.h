@@ -28,8 +28,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FL_MAX_STEPS		4000	/* per execution: longer is reported as a livelock */
+#define FL_MAX_STEPS		4000	/* per execution: longer is an error (docs/litmus.md, limits) */
 #define FL_SCHED_STR		8192
+/* A schedule alternating threads on every step ("0.1.0.1...") must still fit. */
+_Static_assert(FL_SCHED_STR > 2 * FL_MAX_STEPS, "a schedule string of FL_MAX_STEPS steps fits");
 
 struct fl_program {
 	/* Restore the post-init machine and start every thread. */
@@ -50,12 +52,37 @@ enum fl_strategy {
 	FL_STRAT_REPLAY,
 };
 
+/*
+ * Progress of a running search, for a live status line.  The explorer
+ * reports at most every FL_PROGRESS_INTERVAL seconds and looks at the
+ * clock only every FL_PROGRESS_EVERY executions, so a NULL hook costs one
+ * test per execution and a set one next to nothing.
+ */
+#define FL_PROGRESS_INTERVAL	0.1
+#define FL_PROGRESS_EVERY	32
+
+struct fl_progress {
+	uint64_t executions;	/* finished so far, every pass */
+	uint64_t pruned;
+	uint64_t steps;
+	uint64_t max_executions;	/* the cap on executions + pruned; 0 = none */
+	int bound;		/* this pass's preemption bound; -1 = unbounded */
+	int max_bound;		/* the bound of the last pass */
+	uint64_t pass_start;	/* executions + pruned when this pass began */
+	uint64_t prev_pass[2];	/* executions + pruned of the two passes before it (0 = none) */
+	double seconds;		/* since the search began */
+};
+
+typedef void (*fl_progress_fn)(void *ctx, const struct fl_progress *p);
+
 struct fl_explore_opts {
 	enum fl_strategy strategy;
 	int preemptions;	/* bound; -1 = unbounded */
 	uint64_t max_executions;
 	uint64_t seed;		/* random */
 	const char *schedule;	/* replay */
+	fl_progress_fn progress;	/* NULL: no reports */
+	void *progress_ctx;
 };
 
 struct fl_cex {
@@ -79,7 +106,7 @@ struct fl_explore_result {
 	double seconds;
 	bool complete;			/* the search covered the whole bounded space */
 	char stop_reason[96];		/* why it stopped when not complete */
-	char error[256];		/* replay divergence or a livelock: non-empty = bad input */
+	char error[1024];		/* bad input: a replay that diverges, a limit of the model */
 };
 
 void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,

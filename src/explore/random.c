@@ -27,6 +27,7 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 	uint64_t rng = opts->seed * 0x9e3779b97f4a7c15ull + 1;
 	uint64_t max = opts->max_executions ? opts->max_executions : 10000;
 	double t0 = fl_now();
+	struct fl_progress_state ps = { .t0 = t0, .p = { .bound = -1, .max_bound = -1 } };
 
 	res->complete = false;
 	snprintf(res->stop_reason, sizeof(res->stop_reason), "random strategy: %llu executions, seed %llu",
@@ -36,6 +37,8 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 		int n = 0;
 
 		prog->reset(prog->ctx);
+		if (fl_explore_limited(res, choice, 0))
+			break;
 		for (;;) {
 			uint32_t en = fl_sim_enabled_mask();
 			int k, t = 0;
@@ -45,8 +48,7 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 				break;
 			}
 			if (n >= FL_MAX_STEPS) {
-				snprintf(res->error, sizeof(res->error),
-					 "an execution exceeded %d steps (livelock?)", FL_MAX_STEPS);
+				fl_explore_too_long(res);
 				res->seconds = fl_now() - t0;
 				return;
 			}
@@ -57,6 +59,10 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 			choice[n] = (uint8_t)t;
 			enabled[n] = en;
 			fl_sim_run(t);
+			if (fl_explore_limited(res, choice, n + 1)) {
+				res->seconds = fl_now() - t0;
+				return;
+			}
 			fl_sim_refresh_after(t);
 			n++;
 		}
@@ -64,6 +70,7 @@ void fl_explore_random(const struct fl_program *prog, const struct fl_explore_op
 		if (deadlock)
 			res->deadlocked++;
 		fl_record_execution(res, prog, prog->finish(prog->ctx, deadlock), choice, enabled, n, t0);
+		fl_progress_tick(&ps, opts, res);
 	}
 	res->seconds = fl_now() - t0;
 }

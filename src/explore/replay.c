@@ -36,6 +36,8 @@ void fl_explore_replay(const struct fl_program *prog, const struct fl_explore_op
 		return;
 	}
 	prog->reset(prog->ctx);
+	if (fl_explore_limited(res, choice, 0))
+		return;
 	for (;;) {
 		uint32_t en = fl_sim_enabled_mask();
 
@@ -57,6 +59,8 @@ void fl_explore_replay(const struct fl_program *prog, const struct fl_explore_op
 		}
 		enabled[n] = en;
 		fl_sim_run(choice[n]);
+		if (fl_explore_limited(res, choice, n + 1))
+			return;
 		fl_sim_refresh_after(choice[n]);
 		n++;
 	}

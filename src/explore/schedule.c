@@ -54,7 +54,8 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 		errno = 0;
 		t = strtol(p, &end, 10);
 		if (end == p || t < 0 || t > 255 || errno) {
-			snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a thread number", (int)(p - s));
+			snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a thread number, 0..255",
+				 (int)(p - s));
 			return -1;
 		}
 		p = end;
@@ -62,7 +63,8 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 			p++;
 			cnt = strtol(p, &end, 10);
 			if (end == p || cnt < 1 || cnt > FL_MAX_STEPS || errno) {
-				snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a step count", (int)(p - s));
+				snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a step count, 1..%d",
+					 (int)(p - s), FL_MAX_STEPS);
 				return -1;
 			}
 			p = end;
@@ -118,4 +120,31 @@ void fl_record_execution(struct fl_explore_result *res, const struct fl_program 
 		c->nsteps = n;
 		fl_schedule_encode(choice, n, c->schedule, sizeof(c->schedule));
 	}
+}
+
+bool fl_explore_limited(struct fl_explore_result *res, const uint8_t *choice, int n)
+{
+	char sched[FL_SCHED_STR];
+	int o;
+
+	if (__builtin_expect(!fl_sim.limited, 1))
+		return false;
+	o = snprintf(res->error, sizeof(res->error), "%s", fl_sim.limit_msg);
+	fl_schedule_encode(choice, n, sched, sizeof(sched));
+	if (o < (int)sizeof(res->error) && (size_t)o + strlen(sched) + 40 < sizeof(res->error))
+		snprintf(res->error + o, sizeof(res->error) - (size_t)o, " (reached by --schedule %s)", sched);
+	res->complete = false;
+	return true;
+}
+
+void fl_explore_too_long(struct fl_explore_result *res)
+{
+	char where[700];
+
+	fl_sim_where_all(where, sizeof(where));
+	snprintf(res->error, sizeof(res->error),
+		 "an execution exceeded %d steps, the model's limit per execution (FL_MAX_STEPS): "
+		 "a livelock in the model, or a scenario longer than the model runs; unfinished: %s",
+		 FL_MAX_STEPS, where);
+	res->complete = false;
 }

@@ -29,7 +29,8 @@
 
 #define FL_MAX_CPUS	8
 #define FL_MAX_MM	4	/* address spaces (one per process) */
-#define FL_MAX_FRAMES	48	/* physical pages; pfn 0 is the shared zero page */
+/* Physical pages; pfn 0 is the shared zero page.  pfn + 1 must fit an int8_t (mm.h). */
+#define FL_MAX_FRAMES	120
 #define FL_PAGE_WORDS	8	/* 64-bit words per model page */
 #define FL_VPNS		80	/* virtual pages per address space */
 #define FL_PTES_PER_TABLE 16	/* one PTL per table: split PTL */
@@ -150,10 +151,17 @@ struct fl_frame {
 struct fl_hw {
 	int ncpus;
 	struct fl_cpu cpu[FL_MAX_CPUS];
-	struct fl_frame frame[FL_MAX_FRAMES];
 	pte_t pgtable[FL_MAX_MM][FL_VPNS];
 	uint32_t pte_gen[FL_MAX_MM][FL_VPNS];	/* shadow: frame gen when the PTE was set */
+	/*
+	 * Frames at or above this were never allocated, so they are still as
+	 * fl_page_alloc_init() left them: a restore copies only the ones below
+	 * (frame[] comes last for that).
+	 */
+	int frames_used;
+	struct fl_frame frame[FL_MAX_FRAMES];
 };
+_Static_assert(FL_MAX_FRAMES <= 127, "pfn + 1 is kept in int8_t fields");
 
 extern struct fl_hw fl_hw;
 

@@ -13,6 +13,13 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static int too_many(const char *path)
+{
+	fprintf(stderr, "faultline: %s: more than %d .litmus files (FL_LITMUS_MAX_FILES)\n", path,
+		FL_LITMUS_MAX_FILES);
+	return -1;
+}
+
 int fl_litmus_collect(const char *path, char **out, int *n)
 {
 	struct stat st;
@@ -26,7 +33,7 @@ int fl_litmus_collect(const char *path, char **out, int *n)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (*n == FL_LITMUS_MAX_FILES)
-			return -1;
+			return too_many(path);
 		out[(*n)++] = strdup(path);
 		return 0;
 	}
@@ -52,7 +59,7 @@ int fl_litmus_collect(const char *path, char **out, int *n)
 		} else if (len > 7 && !strcmp(de->d_name + len - 7, ".litmus")) {
 			if (*n == FL_LITMUS_MAX_FILES) {
 				closedir(d);
-				return -1;
+				return too_many(sub);
 			}
 			out[(*n)++] = strdup(sub);
 		}

@@ -11,7 +11,9 @@
 #include "litmus/interp.h"
 #include "mm/mm.h"
 
-#define FL_MAX_HREFS 16
+/* Every op stores at most once (a write, a device write through a pin, UFFDIO_COPY). */
+_Static_assert(FL_MAX_STORES >= (FL_LIT_MAX_THREADS + 1) * FL_LIT_MAX_OPS,
+	       "the store table holds every store of the largest scenario");
 
 /*
  * References the scenario took with get_page() or pin_user_pages(),
@@ -44,8 +46,9 @@ static struct {
 } snap;
 
 static jmp_buf init_env;
-static char init_err[512];
+static char init_err[768];
 static const struct fl_lit_op *init_op;
+static const struct fl_lit_op *thread_op[FL_LIT_MAX_THREADS];	/* the op each thread is running */
 
 static int op_vpn(const struct fl_lit_op *op)
 {
@@ -94,8 +97,9 @@ static void harness_get_page(struct fl_task *t, int vpn)
 
 static void remember_ref(struct fl_task *t, int vpn, int pfn, bool pin)
 {
+	/* fl_scenario_check_limits() bounds the references a scenario can take. */
 	if (fl_is.nhrefs == FL_MAX_HREFS)
-		fl_model_bug(__func__, "too many get_page/pin references held");
+		fl_sim_limit("more than %d get_page/pin references held (FL_MAX_HREFS)", FL_MAX_HREFS);
 	fl_is.hrefs[fl_is.nhrefs++] = (struct href){ (int8_t)t->mm, (int16_t)vpn, (int8_t)pfn, 0, pin };
 }
 
@@ -226,13 +230,9 @@ static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 		set_reg(slot, op->reg, (uint64_t)ret);
 		break;
 	}
-	case FL_OP_MLOCK: {
-		/* __mlock_posix_error_return: -EFAULT from GUP is ENOMEM to user space. */
-		int ret = fl_mm_populate(t, op_vpn(op), op_npages(op));
-
-		set_reg(slot, op->reg, errno_reg(ret == -14 ? -12 : ret));
+	case FL_OP_MLOCK:
+		set_reg(slot, op->reg, errno_reg(fl_do_mlock(t, op_vpn(op), op_npages(op))));
 		break;
-	}
 	case FL_OP_MADV_DONTFORK:
 		fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
 		break;
@@ -320,16 +320,30 @@ static bool proc_live(const void *arg)
 	return fl_mm.mm[*(const int *)arg].live;
 }
 
+/* The thread whose fork creates process @proc, or -1 (init forks it, or nobody does). */
+static int forking_thread(int proc)
+{
+	for (int i = 0; i < cur_sc->nthreads; i++)
+		for (int k = 0; k < cur_sc->threads[i].nops; k++)
+			if (cur_sc->threads[i].ops[k].kind == FL_OP_FORK && cur_sc->threads[i].ops[k].child == proc)
+				return i;
+	return -1;
+}
+
 static void thread_body(int tid)
 {
 	const struct fl_lit_thread *th = &cur_sc->threads[tid];
 	struct fl_task t = { .tid = tid, .mm = th->proc, .cpu = th->cpu };
 
+	/* Only the forking thread can end this wait: if it waits on user space, so does this one. */
 	if (!fl_mm.mm[th->proc].live)
-		fl_sim_wait(FL_OBJ(FL_OT_PROC, th->proc), FL_ACC_R, proc_live, &th->proc, false,
-			    "wait for the process to exist");
-	for (int i = 0; i < th->nops; i++)
+		fl_sim_wait_thread(FL_OBJ(FL_OT_PROC, th->proc), FL_ACC_R, proc_live, &th->proc,
+				   forking_thread(th->proc), "wait for the process to exist");
+	thread_op[tid] = NULL;
+	for (int i = 0; i < th->nops; i++) {
+		thread_op[tid] = &th->ops[i];
 		run_op(&t, &th->ops[i], tid + 1);
+	}
 	/* A monitor waiting for messages learns that this thread will raise none any more. */
 	if (uses_uffd)
 		fl_sim_yield(fl_obj_uffd(), FL_ACC_W, "exit");
@@ -342,6 +356,28 @@ static void on_init_blocked(const char *what)
 	longjmp(init_env, 1);
 }
 
+/* fl_sim.locate: "file:line:col: T1" for the op a thread (or the init block, tid -1) is running. */
+static void locate(int tid, char *buf, int len)
+{
+	const struct fl_lit_op *op = tid < 0 ? init_op : thread_op[tid];
+	char who[16];
+
+	if (tid < 0)
+		snprintf(who, sizeof(who), "init");
+	else
+		snprintf(who, sizeof(who), "T%d", cur_sc->threads[tid].id);
+	if (op)
+		snprintf(buf, (size_t)len, "%.150s:%d:%d: %s", cur_sc->file, op->loc.line, op->loc.col, who);
+	else
+		snprintf(buf, (size_t)len, "%.150s: %s", cur_sc->file, who);
+}
+
+static void on_init_limit(const char *msg)
+{
+	snprintf(init_err, sizeof(init_err), "%s", msg);
+	longjmp(init_env, 1);
+}
+
 static void on_sleep_in_atomic(int tid, const char *what)
 {
 	fl_violate(FL_PROP_SLEEP_IN_ATOMIC, tid, "T%d sleeps in %s while holding a spinlock", fl_sim.t[tid].label, what);
@@ -351,9 +387,13 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 {
 	int cpus[FL_LIT_MAX_THREADS], labels[FL_LIT_MAX_THREADS];
 
+	if (fl_scenario_check_limits(sc, err, errlen))
+		return -1;
 	cur_sc = sc;
 	fl_cur_policy = *pol;
 	fl_sim.on_init_blocked = on_init_blocked;
+	fl_sim.on_init_limit = on_init_limit;
+	fl_sim.locate = locate;
 	fl_sim.on_sleep_in_atomic = on_sleep_in_atomic;
 	fl_log_addr_fmt = addr_fmt;
 	for (int i = 0; i < sc->nthreads; i++) {
@@ -403,8 +443,11 @@ _Static_assert(offsetof(struct fl_check_state, found) == 0 &&
 
 static void reset(void *ctx)
 {
+	int frames = fl_hw.frames_used > snap.hw.frames_used ? fl_hw.frames_used : snap.hw.frames_used;
+
 	(void)ctx;
-	memcpy(&fl_hw, &snap.hw, sizeof(fl_hw));
+	/* Frames never allocated since the snapshot are equal in both (hw.h). */
+	memcpy(&fl_hw, &snap.hw, offsetof(struct fl_hw, frame) + sizeof(fl_hw.frame[0]) * (size_t)frames);
 	memcpy(&fl_mm, &snap.mm, sizeof(fl_mm));
 	/*
 	 * The checker's state (22 KB), but for what an execution cannot have
@@ -426,8 +469,9 @@ static void reset(void *ctx)
 
 /*
  * Nothing can run.  If every blocked thread waits on user space (a
- * userfault nobody resolves), the scenario is stuck; otherwise some thread
- * waits on the kernel, and that is a deadlock.
+ * userfault nobody resolves), or on a thread that does (a fork never
+ * reached), the scenario is stuck; otherwise some thread waits on the
+ * kernel, and that is a deadlock.
  */
 static void report_deadlock(void)
 {
@@ -436,13 +480,15 @@ static void report_deadlock(void)
 	int o = 0;
 
 	buf[0] = '\0';
-	for (int i = 0; i < fl_sim.nthreads && o < (int)sizeof(buf); i++) {
+	for (int i = 0; i < fl_sim.nthreads; i++) {
 		const struct fl_sim_thread *t = &fl_sim.t[i];
 
 		if (t->state == FL_T_DONE)
 			continue;
-		kernel |= !t->user_wait;
-		o += snprintf(buf + o, sizeof(buf) - (size_t)o, "%sT%d waits in %s", o ? "; " : "", t->label, t->what);
+		kernel |= !fl_sim_waits_on_user(i);
+		if (o < (int)sizeof(buf))
+			o += snprintf(buf + o, sizeof(buf) - (size_t)o, "%sT%d waits in %s", o ? "; " : "",
+				      t->label, t->what);
 	}
 	fl_violate(kernel ? FL_PROP_DEADLOCK : FL_PROP_STUCK, -1, "%s", buf);
 }
@@ -455,11 +501,17 @@ static void check_asserts(void)
 		uint64_t v = fl_is.regs[slot][a->reg.reg];
 		bool eq = fl_is.reg_set[slot][a->reg.reg] && v == a->value;
 
-		if (eq != (a->cmp == FL_CMP_EQ))
-			fl_violate(FL_PROP_ASSERT, -1, "line %d: assert fails: %s%d:r%d is %llu%s", a->loc.line,
-				   a->reg.thread < 0 ? "init" : "T",
-				   a->reg.thread < 0 ? 0 : cur_sc->threads[a->reg.thread].id, a->reg.reg,
-				   (unsigned long long)v, fl_is.reg_set[slot][a->reg.reg] ? "" : " (never set)");
+		char who[16];
+
+		if (eq == (a->cmp == FL_CMP_EQ))
+			continue;
+		/* The register as the file names it: init:r0 or T<id>:r0 (the thread's id, not its index). */
+		if (a->reg.thread < 0)
+			snprintf(who, sizeof(who), "init");
+		else
+			snprintf(who, sizeof(who), "T%d", cur_sc->threads[a->reg.thread].id);
+		fl_violate(FL_PROP_ASSERT, -1, "line %d: assert fails: %s:r%d is %llu%s", a->loc.line, who, a->reg.reg,
+			   (unsigned long long)v, fl_is.reg_set[slot][a->reg.reg] ? "" : " (never set)");
 	}
 }
 

@@ -15,6 +15,15 @@
 #include "litmus/ast.h"
 #include "policy/policy.h"
 
+/* References get_page, pins, vmsplice and device mappings can hold at once. */
+#define FL_MAX_HREFS 64
+
+/*
+ * The tables whose use is bounded by the ops alone (limits.c): 0, or -1
+ * with "file:line:col: message" in @err.  fl_interp_prepare() calls it.
+ */
+int fl_scenario_check_limits(const struct fl_scenario *sc, char *err, int errlen);
+
 /* Returns 0, or -1 with "file:line:col: message" in @err (exit status 2). */
 int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol, char *err, int errlen);
 struct fl_program fl_interp_program(void);

@@ -74,8 +74,10 @@ void fl_user_access(struct fl_task *t, struct fl_user_access *ua)
 		tag = fl_spec_new_store(t->mm, t->tid, ua->vpn, ua->word_off, ua->val);
 	s.hw.tag = tag;
 	for (int tries = 0;; tries++) {
-		/* A fault that keeps recurring without progress is a model bug. */
-		FL_BUG_ON(tries > 64, "user access faults forever");
+		/* A fault that keeps recurring without progress: a livelock in the model. */
+		if (tries > 64)
+			fl_sim_limit("the %s of %s faulted %d times without completing (a livelock in the model?)",
+				     ua->write ? "store" : "load", fl_vaw(ua->vpn, ua->word_off), tries);
 		if (fl_sim_in_thread()) {
 			uaccess_footprint(&fp, &s);
 			fl_sim_yield_fp(&fp, uaccess_footprint, &s, ua->write ? "store" : "load");

@@ -27,6 +27,8 @@ int fl_dup_mm(struct fl_task *t, int child)
 		*dst = *src;	/* vm_area_dup; shmem VMAs share the object */
 		/* dup_userfaultfd without UFFD_FEATURE_EVENT_FORK: the child is not registered. */
 		dst->vm_flags &= ~(VM_UFFD_MISSING | VM_UFFD_WP);
+		/* dup_mmap: mlock is not inherited (VM_LOCKED_MASK cleared in the child's copy). */
+		dst->vm_flags &= ~VM_LOCKED;
 		fl_copy_page_range(t, child, parent, dst, src);
 	}
 	fl_flush_tlb_mm(t, parent);

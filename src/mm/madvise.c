@@ -59,7 +59,21 @@ static void madvise_pageout_page_range(struct fl_task *t, struct mmu_gather *tlb
 		fl_reclaim_pages(t, pfns, vpns, n);
 }
 
-/* madvise(vpn, npages, MADV_PAGEOUT).  Returns 0, or -ENOMEM if part of the range is unmapped. */
+/*
+ * can_madv_lru_vma: mlocked pages stay in memory, and VM_PFNMAP memory has
+ * no pages to reclaim (VM_HUGETLB is not modelled).
+ */
+static bool can_madv_lru_vma(const struct fl_vma *vma)
+{
+	return !(vma->vm_flags & (VM_LOCKED | VM_PFNMAP));
+}
+
+/*
+ * madvise(vpn, npages, MADV_PAGEOUT).  Returns 0; -ENOMEM if part of the
+ * range is unmapped (the mapped part is still paged out); -EINVAL at the
+ * first VMA that can_madv_lru_vma refuses (the VMAs before it were paged
+ * out, the ones after it are not looked at).
+ */
 int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 {
 	int mm = t->mm, end = vpn + npages, ret = 0;
@@ -77,6 +91,12 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 		}
 		stop = vma->end < end ? vma->end : end;
 		addr = stop;
+		if (!can_madv_lru_vma(vma)) {
+			/* madvise_walk_vmas stops at the first error: later VMAs are left alone. */
+			FL_TRACE("%s..%s: VM_LOCKED or VM_PFNMAP: -EINVAL", fl_va(start), fl_va(stop - 1));
+			ret = -22;
+			break;
+		}
 		if (vma->shmem >= 0) {
 			FL_TRACE("%s..%s: shared anonymous memory, not modelled: skipped", fl_va(start), fl_va(stop - 1));
 			continue;

@@ -28,8 +28,8 @@
 #include "sim/log.h"
 #include "sim/sim.h"
 
-#define FL_MAX_VMAS	8
-#define FL_MAX_SHMEM	4
+#define FL_MAX_VMAS	16
+#define FL_MAX_SHMEM	8
 #define FL_SHMEM_PAGES	8
 
 /* struct page flags */
@@ -57,6 +57,7 @@ struct fl_page {
 #define VM_MAYWRITE	(1u << 5)
 #define VM_UFFD_MISSING	(1u << 9)
 #define VM_UFFD_WP	(1u << 12)
+#define VM_LOCKED	(1u << 13)	/* mlock: populated now, kept out of reclaim; not inherited by fork */
 #define VM_PFNMAP	(1u << 10)
 #define VM_IO		(1u << 14)
 #define VM_DONTCOPY	(1u << 17)
@@ -266,6 +267,8 @@ int fl_get_user_page(struct fl_task *t, int vpn, unsigned gup_flags, bool fast);
 #define FL_GUP_POISON	(-1000)	/* what the harness puts in pages[] before a call */
 long fl_get_user_pages_range(struct fl_task *t, int vpn, int npages, unsigned gup_flags, int *pages);
 int fl_mm_populate(struct fl_task *t, int vpn, int npages);	/* mlock, MAP_POPULATE */
+/* Enter: mmap_lock held; @locked NULL: it is never dropped (mprotect_fixup). */
+long fl_populate_vma_page_range(struct fl_task *t, struct fl_vma *vma, int start, int end, bool *locked);
 void fl_unpin_user_page(int pfn);
 
 /* --- mmap.c ---------------------------------------------------------------- */
@@ -278,6 +281,10 @@ int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages);
 int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int *pfns);
 void fl_vma_set_page_prot(struct fl_vma *vma);
 void fl_mm_init(int mm);
+int fl_vma_split_range(int mm, int start, int end);	/* [start, end) covered by whole VMAs, or -ENOMEM */
+
+/* --- mlock.c ---------------------------------------------------------------- */
+int fl_do_mlock(struct fl_task *t, int vpn, int npages);	/* 0 or -errno, as mlock(2) reports it */
 
 /* --- mprotect.c ------------------------------------------------------------ */
 int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t prot);

@@ -61,7 +61,8 @@ static struct fl_vma *vma_alloc(int mm)
 	for (int i = 0; i < FL_MAX_VMAS; i++)
 		if (!fl_mm.mm[mm].vma[i].used)
 			return &fl_mm.mm[mm].vma[i];
-	return NULL;
+	/* The kernel's limit is vm.max_map_count (65530): far beyond any litmus test. */
+	fl_sim_limit("P%d needs more than %d VMAs (FL_MAX_VMAS)", mm, FL_MAX_VMAS);
 }
 
 /* split_vma: make @at a VMA boundary.  Enter: mmap_lock write-held. */
@@ -72,8 +73,6 @@ static int split_vma(int mm, struct fl_vma *vma, int at)
 	if (at <= vma->start || at >= vma->end)
 		return 0;
 	n = vma_alloc(mm);
-	if (!n)
-		return -12;	/* -ENOMEM: more VMAs than the model holds */
 	*n = *vma;
 	n->start = (uint16_t)at;
 	if (n->shmem >= 0)
@@ -82,15 +81,19 @@ static int split_vma(int mm, struct fl_vma *vma, int at)
 	return 0;
 }
 
-/* Split VMAs so that [start, end) is covered by whole VMAs. */
+/*
+ * Split VMAs so that [start, end) is covered by whole VMAs.  Two passes:
+ * the piece a split at @start makes may land in a lower free slot than the
+ * VMA it came from, so one pass over the slots could miss its split at @end.
+ */
 int fl_vma_split_range(int mm, int start, int end)
 {
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
-		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
-
-		if (fl_vma_live(v) && (split_vma(mm, v, start) || split_vma(mm, v, end)))
-			return -12;
-	}
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
+			split_vma(mm, &fl_mm.mm[mm].vma[i], start);
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
+			split_vma(mm, &fl_mm.mm[mm].vma[i], end);
 	return 0;
 }
 
@@ -110,10 +113,6 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 		}
 	}
 	vma = vma_alloc(mm);
-	if (!vma) {
-		ret = -12;
-		goto out;
-	}
 	memset(vma, 0, sizeof(*vma));
 	vma->used = 1;
 	vma->start = (uint16_t)vpn;
@@ -123,11 +122,6 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 	vma->shmem = -1;
 	if (vm_flags & VM_SHARED) {
 		vma->shmem = (int8_t)fl_shmem_create();	/* shmem_zero_setup */
-		if (vma->shmem < 0) {
-			vma->used = 0;
-			ret = -12;
-			goto out;
-		}
 	}
 	fl_vma_set_page_prot(vma);
 	fl_spec_zero_range(mm, vpn, vpn + npages);

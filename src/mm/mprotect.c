@@ -10,9 +10,8 @@
  * entries: mprotect holds the mmap write lock, so no fault can run
  * meanwhile, but stores through those entries still land.
  */
+#include "check/check.h"
 #include "mm/mm.h"
-
-int fl_vma_split_range(int mm, int start, int end);
 
 static bool vma_wants_writenotify(const struct fl_vma *vma)
 {
@@ -75,6 +74,9 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 
 		fl_pte_lock(t, mm, vpn);
 		oldpte = fl_ptep_get(mm, vpn);
+		/* Present or swap, this PTE leaves with the uffd-wp bit; a none one gets nothing. */
+		if (uffd_wp && !pte_none(oldpte))
+			fl_spec_uffd_wp_covered(mm, t->tid, vpn);
 		if (pte_present(oldpte) && FL_POL(UFFD_WP_SKIP_UNCHANGED) &&
 		    ((uffd_wp && pte_uffd_wp(oldpte)) || (uffd_wp_resolve && !pte_uffd_wp(oldpte)))) {
 			FL_TRACE("%s: uffd-wp unchanged, skipped (F3)", fl_va(vpn));
@@ -152,44 +154,68 @@ long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int 
 	return pages;
 }
 
+/*
+ * mprotect_fixup for [start, end), which is exactly the VMA @v (split
+ * already): new vm_flags and vm_page_prot, change_protection, and, for a
+ * VM_LOCKED private VMA that becomes writable, the COW break of every page
+ * now, so that an mlocked range takes no write fault later
+ * (populate_vma_page_range with the write lock held; its errors are
+ * ignored, as the kernel ignores them).  Enter: mmap_lock write-held.
+ */
+static void mprotect_fixup(struct fl_task *t, struct fl_vma *v, uint32_t vm_prot)
+{
+	uint32_t oldflags = v->vm_flags;
+
+	v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE)) | vm_prot;
+	fl_vma_set_page_prot(v);
+	FL_TRACE("P%d vma [%d, %d) now %s", t->mm, v->start, v->end,
+		 (vm_prot & VM_WRITE) ? "rw" : (vm_prot & VM_READ) ? "r" : "none");
+	/* vma_wants_manual_pte_write_upgrade: private writable mappings fault to upgrade. */
+	fl_change_protection(t, v, v->start, v->end, v->vm_page_prot,
+			     (FL_POL(MPROTECT_WRITABLE) && (v->vm_flags & VM_WRITE) && !(v->vm_flags & VM_SHARED)) ?
+			     MM_CP_TRY_CHANGE_WRITABLE : 0);
+	/* Private VM_LOCKED VMA becoming writable: trigger COW to avoid major fault on access. */
+	if ((oldflags & (VM_WRITE | VM_SHARED | VM_LOCKED)) == VM_LOCKED && (v->vm_flags & VM_WRITE)) {
+		FL_TRACE("P%d vma [%d, %d): VM_LOCKED and now writable: break COW now", t->mm, v->start, v->end);
+		fl_populate_vma_page_range(t, v, v->start, v->end, NULL);
+	}
+}
+
+/*
+ * do_mprotect_pkey: the VMA at @vpn must exist (else -ENOMEM, nothing
+ * changed); then mprotect_fixup for each VMA of the range in address
+ * order, splitting at the range's ends, until the range is done or a hole
+ * is reached.  A hole stops the walk with -ENOMEM, and the VMAs before it
+ * keep their new protection (found by faultline conform: the model used to
+ * check the whole range first and change nothing).
+ */
 int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 {
-	int mm = t->mm, end = vpn + npages;
+	int mm = t->mm, end = vpn + npages, nstart = vpn, ret = 0;
 
 	fl_mmap_write_lock(t, mm);
-	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mprotect_fixup");
-	/* Every page of the range must be mapped, or mprotect fails with -ENOMEM. */
-	for (int p = vpn; p < end; p++) {
-		bool found = false;
+	while (nstart < end) {
+		struct fl_vma *v = fl_find_vma(mm, nstart);
+		int tmp;
 
-		for (int i = 0; i < FL_MAX_VMAS && !found; i++) {
-			const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
-
-			found = fl_vma_live(v) && p >= v->start && p < v->end;
+		if (!v) {
+			FL_TRACE("P%d %s: not mapped: -ENOMEM", mm, fl_va(nstart));
+			ret = -12;
+			break;
 		}
-		if (!found) {
-			fl_mmap_write_unlock(t, mm);
-			return -12;
-		}
-	}
-	if (fl_vma_split_range(mm, vpn, end)) {
-		fl_mmap_write_unlock(t, mm);
-		return -12;
-	}
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
-		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
-
-		if (!fl_vma_live(v) || v->start < vpn || v->end > end)
+		tmp = v->end < end ? v->end : end;
+		fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mprotect_fixup");
+		if ((v->vm_flags & (VM_READ | VM_WRITE)) == vm_prot) {
+			nstart = tmp;	/* newflags == oldflags: nothing to do, no split */
 			continue;
-		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE)) | vm_prot;
-		fl_vma_set_page_prot(v);
-		FL_TRACE("P%d vma [%d, %d) now %s", mm, v->start, v->end,
-			 (vm_prot & VM_WRITE) ? "rw" : (vm_prot & VM_READ) ? "r" : "none");
-		/* vma_wants_manual_pte_write_upgrade: private writable mappings fault to upgrade. */
-		fl_change_protection(t, v, v->start, v->end, v->vm_page_prot,
-				     (FL_POL(MPROTECT_WRITABLE) && (v->vm_flags & VM_WRITE) && !(v->vm_flags & VM_SHARED)) ?
-				     MM_CP_TRY_CHANGE_WRITABLE : 0);
+		}
+		if (fl_vma_split_range(mm, nstart, tmp)) {
+			ret = -12;
+			break;
+		}
+		mprotect_fixup(t, fl_find_vma(mm, nstart), vm_prot);
+		nstart = tmp;
 	}
 	fl_mmap_write_unlock(t, mm);
-	return 0;
+	return ret;
 }

@@ -25,6 +25,7 @@ void fl_page_alloc_init(void)
 	fl_mm.page[FL_ZERO_PFN].flags = PG_reserved;
 	fl_mm.page[FL_ZERO_PFN].refcount = 1;
 	fl_mm.nfree = 0;
+	fl_hw.frames_used = FL_ZERO_PFN + 1;
 	/* Push high pfns first so that allocation hands out 1, 2, 3, ... */
 	for (int pfn = FL_MAX_FRAMES - 1; pfn > FL_ZERO_PFN; pfn--) {
 		fl_mm.free_list[fl_mm.nfree++] = (int8_t)pfn;
@@ -55,11 +56,15 @@ int fl_alloc_page(struct fl_task *t)
 
 	(void)t;
 	fl_sim_yield(fl_obj_alloc(), FL_ACC_W, "alloc_page");
-	if (fl_mm.nfree == 0) {
-		FL_TRACE("alloc_page: out of memory");
-		return -1;
-	}
+	/*
+	 * The kernel would reclaim or OOM-kill long before a litmus test ran it
+	 * out of memory: an empty free list is the model's limit, not ENOMEM.
+	 */
+	if (fl_mm.nfree == 0)
+		fl_sim_limit("out of page frames: the model has %d (FL_MAX_FRAMES)", FL_MAX_FRAMES - 1);
 	pfn = fl_mm.free_list[--fl_mm.nfree];
+	if (pfn >= fl_hw.frames_used)
+		fl_hw.frames_used = pfn + 1;
 	memset(&fl_mm.page[pfn], 0, sizeof(fl_mm.page[pfn]));
 	fl_mm.page[pfn].refcount = 1;
 	fl_hw.frame[pfn].free = 0;

@@ -19,10 +19,18 @@ int fl_shmem_create(void)
 			return i;
 		}
 	}
-	return -1;
+	/* fl_scenario_check_limits() refuses scenarios that could need more. */
+	fl_sim_limit("more than %d shmem objects (FL_MAX_SHMEM)", FL_MAX_SHMEM);
 }
 
-/* shmem_getpage: look the page up, or allocate and add it; returns it with a reference. */
+/*
+ * shmem_getpage: look the page up, or allocate and add it; returns it with
+ * a reference.  The allocation and clearing sleep, so another fault may
+ * add a page at @pgoff meanwhile: the insertion re-checks under the page
+ * cache's lock (shmem_add_to_page_cache fails with -EEXIST), and the loser
+ * frees its page and takes the one that is there, as shmem_get_folio_gfp's
+ * retry does.
+ */
 int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff)
 {
 	struct fl_shmem *s = &fl_mm.shmem[obj];
@@ -39,6 +47,16 @@ int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff)
 		return -1;
 	fl_clear_user_highpage(pfn);
 	fl_page_set_flags(pfn, PG_shmem, 0);
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_add_to_page_cache");
+	if (s->page[pgoff]) {
+		int other = s->page[pgoff] - 1;
+
+		FL_TRACE("shmem %d page %d: pfn %d was added meanwhile (-EEXIST): free pfn %d, take it",
+			 obj, pgoff, other, pfn);
+		fl_put_page(pfn);
+		fl_get_page(other);
+		return other;
+	}
 	s->page[pgoff] = (int8_t)(pfn + 1);	/* the page cache's reference */
 	fl_get_page(pfn);
 	FL_TRACE("shmem %d page %d: new pfn %d", obj, pgoff, pfn);

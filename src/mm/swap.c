@@ -479,8 +479,12 @@ static int add_to_swap(int pfn)
 		FL_TRACE("pfn %d: slot %d, in the swap cache (refcount %d), dirty", pfn, slot, p->refcount);
 		return slot;
 	}
-	FL_TRACE("get_swap_page: no free slot");
-	return 0;
+	/*
+	 * A full device keeps the page in the kernel too, but this device's
+	 * size is the model's choice, not the host's: say so rather than
+	 * show a page that a real swap device would have taken.
+	 */
+	fl_sim_limit("the swap device is full: the model has %d slots (FL_SWAP_SLOTS)", FL_SWAP_SLOTS - 1);
 }
 
 enum pageout_t { PAGE_KEEP, PAGE_ACTIVATE, PAGE_SUCCESS, PAGE_CLEAN };

@@ -19,58 +19,101 @@
 
 int fl_vma_split_range(int mm, int start, int end);
 
-/* userfaultfd_register: mmap write lock, VM_UFFD_* on every VMA of the range. */
-static bool range_has_vma(int mm, int start, int end)
-{
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
-		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+/* The uffd mode bits of vm_flags (__VM_UFFD_FLAGS; minor mode is not modelled). */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP)
 
-		if (fl_vma_live(v) && v->start < end && v->end > start)
-			return true;
-	}
-	return false;
+static bool vma_in_range(const struct fl_vma *v, int start, int end)
+{
+	return fl_vma_live(v) && v->start < end && v->end > start;
 }
 
+/*
+ * userfaultfd_register_range's "nothing to do": the VMA is already
+ * registered with every requested mode, so it is skipped whole - neither
+ * split nor changed, and any extra mode it has stays.
+ */
+static bool uffd_register_skips(const struct fl_vma *v, uint32_t vm_flags)
+{
+	return (v->vm_flags & vm_flags) == vm_flags;
+}
+
+/*
+ * userfaultfd_register (fs/userfaultfd.c) and userfaultfd_register_range
+ * (moved to mm/userfaultfd.c in 2024; release unverified).  Under the mmap
+ * write lock: no VMA in the range is -EINVAL (holes between VMAs are
+ * allowed); a pre-scan refuses the
+ * whole call, changing nothing, if any VMA cannot take the mode
+ * (vma_can_userfault).  Then every VMA of the range not skipped is split
+ * to the range and its mode *replaced*:
+ * vm_flags = (vm_flags & ~__VM_UFFD_FLAGS) | new, as since userfaultfd
+ * began (v4.3).  Registering wp then missing drops wp; registering
+ * missing|wp then missing keeps both (skipped).  PTEs are not touched: a
+ * uffd-wp bit left on a PTE after wp is dropped no longer raises a fault,
+ * since userfaultfd_pte_wp() wants VM_UFFD_WP too.
+ */
 int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mode)
 {
 	int mm = t->mm, end = vpn + npages, ret = 0;
+	uint32_t vm_flags = 0;
+	bool found = false;
 
 	if ((mode & UFFDIO_REGISTER_MODE_WP) && !FL_POL(UFFD_WP)) {
 		FL_TRACE("uffd-wp is not supported by this kernel: EINVAL");
 		return -22;
 	}
+	if (mode & UFFDIO_REGISTER_MODE_MISSING)
+		vm_flags |= VM_UFFD_MISSING;
+	if (mode & UFFDIO_REGISTER_MODE_WP)
+		vm_flags |= VM_UFFD_WP;
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "userfaultfd_register");
-	/*
-	 * userfaultfd_register: no VMA in the range at all is -EINVAL (holes
-	 * between VMAs are allowed).  Found by faultline conform: the model
-	 * used to return 0 for an unmapped range.
-	 */
-	if (!range_has_vma(mm, vpn, end)) {
+	/* The pre-scan: every VMA of the range must accept the mode, or nothing is registered. */
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (!vma_in_range(v, vpn, end))
+			continue;
+		found = true;
+		if ((vm_flags & VM_UFFD_WP) && v->shmem >= 0 && !FL_POL(UFFD_WP_SHMEM)) {
+			FL_TRACE("vma_can_userfault: uffd-wp on shmem needs v5.19: EINVAL");
+			ret = -22;	/* uffd-wp was anonymous-only before v5.19 */
+			goto out;
+		}
+	}
+	/* Found by faultline conform: the model used to return 0 for an unmapped range. */
+	if (!found) {
 		FL_TRACE("no VMA in %s..%s: EINVAL", fl_va(vpn), fl_va(end - 1));
 		ret = -22;
 		goto out;
 	}
-	if (fl_vma_split_range(mm, vpn, end)) {
-		ret = -12;
-		goto out;
+	/* Split only the VMAs that change; a split adds a VMA, so look again from the start. */
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (!vma_in_range(v, vpn, end) || uffd_register_skips(v, vm_flags) ||
+		    (v->start >= vpn && v->end <= end))
+			continue;
+		if (fl_vma_split_range(mm, v->start > vpn ? v->start : vpn, v->end < end ? v->end : end)) {
+			ret = -12;
+			goto out;
+		}
+		i = -1;
 	}
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (!fl_vma_live(v) || v->start < vpn || v->end > end)
+		if (!vma_in_range(v, vpn, end))
 			continue;
-		if ((mode & UFFDIO_REGISTER_MODE_WP) && v->shmem >= 0 && !FL_POL(UFFD_WP_SHMEM)) {
-			ret = -22;	/* vma_can_userfault: uffd-wp was anonymous-only before v5.19 */
+		if (uffd_register_skips(v, vm_flags)) {
+			FL_TRACE("P%d %s..%s already registered for this mode: nothing to do", mm,
+				 fl_va(v->start), fl_va(v->end - 1));
 			continue;
 		}
-		if (mode & UFFDIO_REGISTER_MODE_MISSING)
-			v->vm_flags |= VM_UFFD_MISSING;
-		if (mode & UFFDIO_REGISTER_MODE_WP)
-			v->vm_flags |= VM_UFFD_WP;
+		if ((v->vm_flags & VM_UFFD_WP) && !(vm_flags & VM_UFFD_WP))
+			fl_spec_uffd_wp_dropped(mm, v->start, v->end);
+		v->vm_flags = (v->vm_flags & ~VM_UFFD_FLAGS) | vm_flags;
 		FL_TRACE("P%d %s..%s registered%s%s", mm, fl_va(v->start), fl_va(v->end - 1),
-			 (mode & UFFDIO_REGISTER_MODE_MISSING) ? " missing" : "",
-			 (mode & UFFDIO_REGISTER_MODE_WP) ? " wp" : "");
+			 (vm_flags & VM_UFFD_MISSING) ? " missing" : "", (vm_flags & VM_UFFD_WP) ? " wp" : "");
 	}
 out:
 	fl_mmap_write_unlock(t, mm);
@@ -91,12 +134,6 @@ static void wake_userfault(int mm, int start, int end)
 	}
 }
 
-/*
- * mwriteprotect_range (UFFDIO_WRITEPROTECT).  The range must lie in one
- * uffd-wp registered anonymous VMA.  Unprotect wakes the threads waiting
- * on it.  The spec memory records when user space holds the protection:
- * from the moment protect returns until an unprotect begins.
- */
 /* uffd_wp_range: change_protection over [start, end) of one VMA. */
 static void uffd_wp_range(struct fl_task *t, struct fl_vma *vma, int start, int end, bool enable)
 {
@@ -106,42 +143,75 @@ static void uffd_wp_range(struct fl_task *t, struct fl_vma *vma, int start, int 
 	fl_change_protection(t, vma, start, end, newprot, enable ? MM_CP_UFFD_WP : MM_CP_UFFD_WP_RESOLVE);
 }
 
+/*
+ * The next step of for_each_vma_range: the lowest VMA that ends above
+ * @from and starts below @end, wherever it starts (holes are passed over).
+ */
+static struct fl_vma *vma_next_in_range(int mm, int from, int end)
+{
+	struct fl_vma *best = NULL;
+
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "vma_next");
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+
+		if (vma_in_range(v, from, end) && (!best || v->start < best->start))
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * mwriteprotect_range (UFFDIO_WRITEPROTECT).  Before a1b92a3f1498 (v6.4,
+ * release unconfirmed; switch uffd_wp_range=one_vma) find_dst_vma wants
+ * the whole range inside the one VMA that holds its start, registered for
+ * wp, else ENOENT.  From it (vma_walk) for_each_vma_range visits every VMA
+ * that intersects the range and passes over holes (before, between or
+ * after VMAs, the start included): ENOENT only if there is no VMA at all,
+ * or at the first one not registered for wp, after the ones before it were
+ * done.  Unprotect wakes the threads waiting on the range if it returns 0.
+ * The spec memory records when user space holds the protection: from the
+ * moment protect returns until an unprotect begins (check/spec.c).
+ */
 int fl_mwriteprotect_range(struct fl_task *t, int vpn, int npages, bool enable)
 {
 	bool wlock = FL_POL(UFFD_WP_LOCK) == FL_UFFD_WP_LOCK_WRITE;
-	int mm = t->mm, end = vpn + npages, ret = 0;
+	int mm = t->mm, end = vpn + npages, ret = -2;
 	struct fl_vma *vma;
 
-	fl_spec_uffd_wp_begin(mm, vpn, end, enable);
+	fl_spec_uffd_wp_begin(mm, t->tid, vpn, end, enable);
 	if (wlock)
 		fl_mmap_write_lock(t, mm);
 	else
 		fl_mmap_read_lock(t, mm);
-	vma = fl_find_vma(mm, vpn);
 	if (FL_POL(UFFD_WP_RANGE) == FL_UFFD_WP_RANGE_ONE_VMA) {
 		/* find_dst_vma: the whole range within one VMA. */
+		vma = fl_find_vma(mm, vpn);
 		if (!vma || vma->end < end || !fl_userfaultfd_wp(vma)) {
 			FL_TRACE("range not in one uffd-wp registered VMA: ENOENT");
-			ret = -2;
 			goto out;
 		}
 		uffd_wp_range(t, vma, vpn, end, enable);
+		ret = 0;
 		goto out;
 	}
 	/* for_each_vma_range: every VMA of the range, stopping at the first not registered for wp. */
+	vma = vma_next_in_range(mm, vpn, end);
 	if (!vma)
-		ret = -2;
-	for (int p = vpn; vma;) {
-		int e = vma->end < end ? vma->end : end;
+		FL_TRACE("no VMA in %s..%s: ENOENT", fl_va(vpn), fl_va(end - 1));
+	for (int p = vpn; vma; vma = p < end ? vma_next_in_range(mm, p, end) : NULL) {
+		int s = vma->start > p ? vma->start : p, e = vma->end < end ? vma->end : end;
 
 		if (!fl_userfaultfd_wp(vma)) {
-			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(p), fl_va(e - 1));
+			FL_TRACE("%s..%s not registered for uffd-wp: ENOENT", fl_va(s), fl_va(e - 1));
 			ret = -2;
 			break;
 		}
-		uffd_wp_range(t, vma, p, e, enable);
+		if (s > p)
+			FL_TRACE("%s..%s: no VMA, passed over", fl_va(p), fl_va(s - 1));
+		uffd_wp_range(t, vma, s, e, enable);
+		ret = 0;
 		p = e;
-		vma = p < end ? fl_find_vma(mm, p) : NULL;	/* (a hole ends the walk here) */
 	}
 out:
 	if (wlock)
@@ -150,7 +220,7 @@ out:
 		fl_mmap_read_unlock(t, mm);
 	if (!ret && !enable)
 		wake_userfault(mm, vpn, end);
-	fl_spec_uffd_wp_end(mm, vpn, end, enable, ret == 0);
+	fl_spec_uffd_wp_end(mm, t->tid, vpn, end, enable, ret == 0);
 	return ret;
 }
 
@@ -237,10 +307,16 @@ int fl_mcopy_atomic(struct fl_task *t, int vpn, uint64_t value, bool zeropage)
 		ret = shmem_mfill_atomic_pte(t, vma, vpn, value, zeropage);
 		goto out;
 	}
+	/*
+	 * anon_vma_prepare for a private VMA, before any page is filled, for
+	 * ZEROPAGE as for COPY: fork's copy_page_range copies only the PTEs of
+	 * VMAs that have an anon_vma, so without it a child loses the
+	 * zero-page PTE (found by faultline conform, issue 14 bug 9).
+	 */
+	vma->anon_vma = 1;
 	if (!zeropage) {
 		uint32_t tag = fl_spec_new_store(mm, t->tid, vpn, 0, value);
 
-		vma->anon_vma = 1;
 		pfn = fl_alloc_page(t);
 		if (pfn < 0) {
 			ret = -12;
@@ -304,6 +380,11 @@ unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp)
 	struct fl_uffd_waiter *w;
 	bool wait;
 
+	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY)) {
+		/* A caller that cannot drop mmap_lock (mprotect_fixup's populate): SIGBUS, no message. */
+		FL_TRACE("FAULT_FLAG_ALLOW_RETRY missing: VM_FAULT_SIGBUS");
+		return VM_FAULT_SIGBUS;
+	}
 	if (t->tid < 0) {
 		/* The sequential init block has no monitor to resolve it. */
 		fl_sim_wait_user(fl_obj_uffd(), FL_ACC_W, waiter_woken, &(struct fl_uffd_waiter){ 0 },

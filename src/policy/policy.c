@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policy/policy.c - the switch table and the kernel presets.
+ * policy/policy.c - the switch table, the timelines derived from it, and
+ * the kernel presets derived from the timelines (see policy.h).
  *
- * Sources: ../shared/reference/kernel-history.md and the seed threads.
- * "unverified" marks a commit id or release that could not be confirmed
- * against the kernel tree; docs/switches.md shows the mark.
+ * Sources: ../shared/reference/kernel-history.md, the seed threads, and an
+ * audit of every commit id, subject and release against public records.
+ * "unverified" marks a commit id or release that could not be confirmed;
+ * docs/switches.md shows the mark.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy/policy.h"
@@ -118,7 +121,12 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			{ "none", "", "", false, false, false,
 			  "the page is taken as mapped: a read-only GUP of a shared COW page refers to the page the other process may keep using" },
 			{ "break_cow", "17839856fd58", "v5.8", false, false, false,
-			  "\"gup: work around 'COW can break either way' issue\": FOLL_GET/FOLL_PIN in a COW mapping is looked up as FOLL_WRITE, and the fast path refuses read-only PTEs.  Reverted by a308c71bf1e6 in v5.9 (together with 09854ba94c6a)" },
+			  "\"gup: document and work around \"COW can break either way\" issue\": FOLL_GET/FOLL_PIN in a COW mapping is looked up as FOLL_WRITE, and the fast path refuses read-only PTEs" },
+		},
+		.nreverts = 1,
+		.reverts = (const struct fl_switch_revert[]){
+			{ "v5.9", "none", "a308c71bf1e6",
+			  "\"mm/gup: Remove enfornced COW mechanism\" (sic): essentially reverts 17839856fd58, merged with 09854ba94c6a (page_count COW reuse, which makes the forced COW unnecessary) for v5.9-rc4" },
 		},
 	},
 	[FL_SW_FORK_PINNED] = {
@@ -136,13 +144,15 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	[FL_SW_GUP_UNSHARE] = {
 		.name = "gup_unshare",
 		.where = "follow_page_pte (gup_must_unshare), do_wp_page (FAULT_FLAG_UNSHARE)",
-		.doc = "whether a read-only FOLL_PIN of a possibly shared anonymous page unshares it first",
-		.nvalues = 2,
+		.doc = "whether a read-only FOLL_PIN unshares the page first: a possibly shared anonymous page, or any page of a COW mapping",
+		.nvalues = 3,
 		.values = {
 			{ "off", "", "", false, false, false,
 			  "the R/O pin takes the page as mapped; if it is shared, a later COW by either side leaves the pin behind" },
-			{ "on", "a7f226604170", "v5.19", false, false, false,
-			  "\"mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anon page\" with c89357e27f20 (FAULT_FLAG_UNSHARE): a non-exclusive anon page is first copied into an exclusive one, mapped read-only, then pinned" },
+			{ "anon", "a7f226604170", "v5.19", false, false, false,
+			  "\"mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page\" with c89357e27f20 (FAULT_FLAG_UNSHARE): a non-exclusive anon page is first copied into an exclusive one, mapped read-only, then pinned" },
+			{ "cow_mapping", "84209e87c696", "v6.2", false, false, false,
+			  "\"mm/gup: reliable R/O long-term pinning in COW mappings\" with 8d6a0ac09a16 (FAULT_FLAG_UNSHARE for anything in a COW mapping): a read-only FOLL_LONGTERM pin of a page that is not anonymous - the shared zero page, a page-cache page - in a private mapping is also unshared first: do_wp_page replaces it with an exclusive anon copy, mapped read-only, which is pinned.  Before, the pin took the zero page and a later write left the pin behind" },
 		},
 	},
 	[FL_SW_MPROTECT_WRITABLE] = {
@@ -153,8 +163,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.values = {
 			{ "off", "", "", false, false, false,
 			  "private PTEs stay read-only; the next write faults into do_wp_page" },
-			{ "dirty", "64fe24a3e05e", "v6.0", false, true, false,
-			  "mprotect(PROT_WRITE) upgrades dirty PTEs of exclusive anon pages to writable (MM_CP_TRY_CHANGE_WRITABLE, can_change_pte_writable), unless soft-dirty or uffd-wp tracking needs the write fault (commit title not confirmed)" },
+			{ "dirty", "64fe24a3e05e", "v6.0", false, false, false,
+			  "\"mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection\": mprotect(PROT_WRITE) upgrades dirty PTEs of exclusive anon pages to writable (MM_CP_TRY_CHANGE_WRITABLE, can_change_pte_writable), unless soft-dirty or uffd-wp tracking needs the write fault" },
 			{ "exclusive", "d84887739d5c", "v6.2", false, false, false,
 			  "\"mm/mprotect: allow clean exclusive anon pages to be writable\": clean ones too" },
 		},
@@ -167,8 +177,8 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.values = {
 			{ "one_vma", "", "", false, false, false,
 			  "find_dst_vma: the whole range must lie in one uffd-wp registered VMA, else ENOENT (a range split by mprotect fails)" },
-			{ "vma_walk", "a1b92a3f1498", "v6.4", false, true, false,
-			  "\"mm/userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (id from akpm's mm-stable log of 2023-03-28, so the v6.4 merge window; release not confirmed from a tag; 6.18 accepts: faultline conform)" },
+			{ "vma_walk", "a1b92a3f1498", "v6.4", false, false, false,
+			  "\"mm/userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (in mainline after v6.3; 6.18 accepts: faultline conform)" },
 		},
 	},
 	[FL_SW_UFFD_WP_SHMEM] = {
@@ -239,59 +249,178 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 	},
 };
 
-#define MC FL_COW_REUSE_MAPCOUNT
-#define PC FL_COW_REUSE_PAGE_COUNT
-#define AE FL_COW_REUSE_ANON_EXCLUSIVE
-#define DG FL_CLEAR_REFS_LOCK_DOWNGRADE
-#define WR FL_CLEAR_REFS_LOCK_WRITE
-#define GA FL_CLEAR_REFS_FLUSH_GATHER
-#define EL FL_CLEAR_REFS_FLUSH_ELIDED
-#define FM FL_CLEAR_REFS_FLUSH_MM
-/* One value per switch, in enum fl_switch order. */
-#define P(cow, crlock, crflush, crskip, uwp, wpflush, gupcow, forkpin) { .v = {	\
-	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = crlock,		\
-	[FL_SW_CLEAR_REFS_FLUSH] = crflush, [FL_SW_CLEAR_REFS_SKIP_PINNED] = crskip,	\
-	[FL_SW_UFFD_WP] = uwp, [FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ,	\
-	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0, [FL_SW_WP_DEFERRED_FLUSH] = wpflush,	\
-	[FL_SW_GUP_COW] = gupcow, [FL_SW_FORK_PINNED] = forkpin,		\
-	[FL_SW_GUP_UNSHARE] = 0, [FL_SW_MPROTECT_WRITABLE] = 0,			\
-	[FL_SW_SWAP_SKIP_PINNED] = crskip, /* feb889fb40fa shipped with 9348b73c2e1b, in v5.11 */	\
-	[FL_SW_SWAP_COW] = FL_SWAP_COW_REUSE_SWAP_PAGE, [FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_GET_ONLY,	\
-	[FL_SW_UFFD_WP_RANGE] = FL_UFFD_WP_RANGE_ONE_VMA, [FL_SW_UFFD_WP_SHMEM] = 0 } }
-/* Later presets: the same plus the v5.19+ switches. */
-#define P2(cow, unshare, mprot, wprange, wpshmem) { .v = {						\
-	[FL_SW_COW_REUSE] = cow, [FL_SW_CLEAR_REFS_LOCK] = WR, [FL_SW_CLEAR_REFS_FLUSH] = FM,	\
-	[FL_SW_CLEAR_REFS_SKIP_PINNED] = 1, [FL_SW_UFFD_WP] = 1,			\
-	[FL_SW_UFFD_WP_LOCK] = FL_UFFD_WP_LOCK_READ, [FL_SW_UFFD_WP_SKIP_UNCHANGED] = 0,	\
-	[FL_SW_WP_DEFERRED_FLUSH] = FL_WPF_FLUSH_PAGE, [FL_SW_GUP_COW] = 0,		\
-	[FL_SW_FORK_PINNED] = 1, [FL_SW_GUP_UNSHARE] = unshare, [FL_SW_MPROTECT_WRITABLE] = mprot,	\
-	[FL_SW_SWAP_SKIP_PINNED] = 1, [FL_SW_SWAP_COW] = FL_SWAP_COW_PAGE_COUNT,		\
-	[FL_SW_FOLLOW_PFN_PTE] = FL_PFNPTE_EEXIST_BAIL, [FL_SW_UFFD_WP_RANGE] = wprange, [FL_SW_UFFD_WP_SHMEM] = wpshmem } }
-
-static const struct fl_preset presets[] = {
-	{ "v5.4", "before every change modelled here; no uffd-wp", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
-	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", P(MC, DG, GA, 0, 0, FL_WPF_NONE, 0, 0) },
-	{ "v5.8", "the clear_refs flush is elided (0758cd830494); uffd-wp for anon (v5.7); GUP breaks COW (17839856fd58)",
-	  P(MC, DG, EL, 0, 1, FL_WPF_NONE, FL_GUP_COW_BREAK, 0) },
-	{ "v5.9", "page_count COW reuse (09854ba94c6a) replaces GUP's COW break; fork copies pinned pages (70e806e4e645)",
-	  P(PC, DG, EL, 0, 1, FL_WPF_NONE, 0, 1) },
-	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", P(PC, DG, EL, 0, 1, FL_WPF_NONE, 0, 1) },
-	{ "v5.11", "clear_refs under the write lock, skips pinned pages; flush still elided",
-	  P(PC, WR, EL, 1, 1, FL_WPF_NONE, 0, 1) },
-	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)",
-	  P(PC, WR, FM, 1, 1, FL_WPF_FLUSH_PAGE, 0, 1) },
-	{ "v5.18", "the swap cache's reference no longer forces a copy (53a05ad9f21d); do_swap_page uses the refcount rule (c145e0b47c77)",
-	  P2(FL_COW_REUSE_PAGE_COUNT_SWAPCACHE, 0, FL_MPROTECT_WRITABLE_OFF, FL_UFFD_WP_RANGE_ONE_VMA, 0) },
-	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56), R/O pin unsharing (a7f226604170), uffd-wp on shmem",
-	  P2(AE, 1, FL_MPROTECT_WRITABLE_OFF, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
-	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)",
-	  P2(AE, 1, FL_MPROTECT_WRITABLE_DIRTY, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
-	{ "v6.2", "... and clean ones (d84887739d5c)", P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_ONE_VMA, 1) },
-	{ "latest", "every modelled change up to today: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (a1b92a3f1498, v6.4)",
-	  P2(AE, 1, FL_MPROTECT_WRITABLE_EXCL, FL_UFFD_WP_RANGE_VMA_WALK, 1) },
+/*
+ * The presets: releases the corpus asks about.  Their values are derived
+ * from the timelines (derive()); only the one-line docs are written here.
+ */
+static struct fl_preset presets[] = {
+	{ "v5.4", "before every change modelled here; no uffd-wp", 0, NULL, { { 0 } } },
+	{ "v5.5", "as v5.4: 0758cd830494 landed in v5.6", 0, NULL, { { 0 } } },
+	{ "v5.8", "the clear_refs flush is elided (0758cd830494, v5.6); uffd-wp for anon (v5.7); GUP breaks COW (17839856fd58)", 0, NULL, { { 0 } } },
+	{ "v5.9", "page_count COW reuse (09854ba94c6a) replaces GUP's COW break; fork copies pinned pages (70e806e4e645)", 0, NULL, { { 0 } } },
+	{ "v5.10", "as v5.9 (the LTS the seed-000 races were found on)", 0, NULL, { { 0 } } },
+	{ "v5.11", "clear_refs under the write lock, skips pinned pages; reclaim skips them too; flush still elided", 0, NULL, { { 0 } } },
+	{ "v5.12", "clear_refs flushes (912efa17e512); do_wp_page flushes a pending uffd-wp flush (6ce64428d620)", 0, NULL, { { 0 } } },
+	{ "v5.18", "the swap cache's reference no longer forces a copy (53a05ad9f21d); do_swap_page uses the refcount rule (c145e0b47c77); follow_pfn_pte returns -EEXIST (65462462ffb2)", 0, NULL, { { 0 } } },
+	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56), R/O pin unsharing (a7f226604170), uffd-wp on shmem", 0, NULL, { { 0 } } },
+	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)", 0, NULL, { { 0 } } },
+	{ "v6.2", "... and clean ones (d84887739d5c); R/O long-term pins unshare the zero page and page-cache pages in COW mappings too (84209e87c696)", 0, NULL, { { 0 } } },
+	{ "latest", "every merged change modelled: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (a1b92a3f1498, v6.4)", 0, NULL, { { 0 } } },
 };
+#define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 
-#undef P
+/* "v5.10" -> 5010; "latest" after everything; "" (the base) before. */
+static long release_key(const char *r)
+{
+	char *end;
+	long major, minor;
+
+	if (!r || !r[0])
+		return -1;
+	if (!strcmp(r, "latest"))
+		return 1L << 30;
+	if (r[0] != 'v')
+		return -2;
+	major = strtol(r + 1, &end, 10);
+	if (*end != '.')
+		return -2;
+	minor = strtol(end + 1, &end, 10);
+	if (*end)
+		return -2;
+	return major * 1000 + minor;
+}
+
+int fl_release_cmp(const char *a, const char *b)
+{
+	long ka = release_key(a), kb = release_key(b);
+
+	return ka < kb ? -1 : ka > kb;
+}
+
+/* A value some release had: merged, not value 0 (which is there from the start). */
+static bool merged_value(const struct fl_switch_value *v)
+{
+	return !v->proposed && !v->counterfactual && v->release[0];
+}
+
+int fl_switch_timeline(enum fl_switch sw, struct fl_timeline_entry *out)
+{
+	const struct fl_switch_desc *d = fl_switch_desc(sw);
+	int n = 0;
+
+	if (!d || d->nvalues < 1)
+		return 0;
+	out[n++] = (struct fl_timeline_entry){ "", 0, d->values[0].commit, false, d->values[0].unverified };
+	for (int v = 1; v < d->nvalues && n < FL_MAX_TIMELINE; v++)
+		if (merged_value(&d->values[v]))
+			out[n++] = (struct fl_timeline_entry){ d->values[v].release, v, d->values[v].commit,
+								false, d->values[v].unverified };
+	for (int r = 0; r < d->nreverts && n < FL_MAX_TIMELINE; r++)
+		out[n++] = (struct fl_timeline_entry){ d->reverts[r].release,
+			fl_switch_value_find(sw, d->reverts[r].value), d->reverts[r].commit, true, false };
+	/* Insertion sort by release; stable, so a table's order breaks ties (two changes in one release). */
+	for (int i = 2; i < n; i++)
+		for (int j = i; j > 1 && fl_release_cmp(out[j - 1].release, out[j].release) > 0; j--) {
+			struct fl_timeline_entry t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+int fl_switch_value_at(enum fl_switch sw, const char *release)
+{
+	struct fl_timeline_entry tl[FL_MAX_TIMELINE];
+	int n = fl_switch_timeline(sw, tl), v = 0;
+
+	for (int i = 0; i < n; i++)
+		if (fl_release_cmp(tl[i].release, release) <= 0 && tl[i].value >= 0)
+			v = tl[i].value;
+	return v;
+}
+
+/* Fill every preset's values from the timelines, then its overrides (once). */
+static void derive(void)
+{
+	static bool done;
+
+	char err[256];
+
+	if (done)
+		return;
+	done = true;
+	/* A half-filled table entry is a developer's mistake: say which, rather than crash later. */
+	if (fl_policy_selfcheck(err, sizeof(err))) {
+		fprintf(stderr, "faultline: the switch table is inconsistent: %s\n", err);
+		exit(2);
+	}
+	for (int p = 0; p < NPRESETS; p++) {
+		struct fl_preset *pr = &presets[p];
+
+		for (int s = 0; s < FL_SW__COUNT; s++)
+			pr->pol.v[s] = (uint8_t)fl_switch_value_at((enum fl_switch)s, pr->name);
+		for (int o = 0; o < pr->noverrides; o++) {
+			int s = fl_switch_find(pr->overrides[o].sw);
+			int v = s < 0 ? -1 : fl_switch_value_find((enum fl_switch)s, pr->overrides[o].value);
+
+			if (v >= 0)	/* fl_policy_selfcheck() reports a bad one */
+				pr->pol.v[s] = (uint8_t)v;
+		}
+	}
+}
+
+static bool is_commit_id(const char *c)
+{
+	if (strlen(c) != 12)
+		return false;
+	for (int i = 0; i < 12; i++)
+		if (!strchr("0123456789abcdef", c[i]))
+			return false;
+	return true;
+}
+
+#define SELFCHECK(cond, ...) do { if (!(cond)) { snprintf(err, (size_t)errlen, __VA_ARGS__); return -1; } } while (0)
+
+int fl_policy_selfcheck(char *err, int errlen)
+{
+	for (int s = 0; s < FL_SW__COUNT; s++) {
+		const struct fl_switch_desc *d = &switches[s];
+
+		SELFCHECK(d->name && d->where && d->doc, "switch %d has no name, where or doc (a switch added to enum fl_switch but not to the table?)", s);
+		SELFCHECK(d->nvalues >= 1 && d->nvalues <= FL_MAX_SWITCH_VALUES, "switch %s: %d values", d->name, d->nvalues);
+		for (int v = 0; v < d->nvalues; v++) {
+			const struct fl_switch_value *x = &d->values[v];
+
+			SELFCHECK(x->name && x->commit && x->release && x->doc, "switch %s: value %d is incomplete", d->name, v);
+			SELFCHECK(fl_switch_value_find((enum fl_switch)s, x->name) == v, "switch %s: value %s twice", d->name, x->name);
+			SELFCHECK(!x->commit[0] || is_commit_id(x->commit), "switch %s=%s: commit '%s' is not a 12-digit id", d->name, x->name, x->commit);
+			SELFCHECK(!x->release[0] || release_key(x->release) > 0, "switch %s=%s: release '%s' is not vX.Y", d->name, x->name, x->release);
+			if (v > 0 && !x->proposed && !x->counterfactual)
+				SELFCHECK(x->commit[0] && x->release[0], "switch %s=%s: a merged value needs its commit and release (or mark it proposed or counterfactual)", d->name, x->name);
+			if (x->proposed || x->counterfactual)
+				SELFCHECK(!x->release[0], "switch %s=%s: a proposed or counterfactual value has no release", d->name, x->name);
+		}
+		for (int r = 0; r < d->nreverts; r++) {
+			const struct fl_switch_revert *rv = &d->reverts[r];
+
+			SELFCHECK(fl_switch_value_find((enum fl_switch)s, rv->value) >= 0, "switch %s: revert to unknown value %s", d->name, rv->value);
+			SELFCHECK(release_key(rv->release) > 0 && is_commit_id(rv->commit) && rv->doc, "switch %s: revert %d needs a release, a commit and a doc", d->name, r);
+		}
+	}
+	for (int p = 0; p < NPRESETS; p++) {
+		SELFCHECK(release_key(presets[p].name) > 0, "preset %s is not a release name", presets[p].name);
+		SELFCHECK(p == 0 || fl_release_cmp(presets[p - 1].name, presets[p].name) < 0, "presets out of release order at %s", presets[p].name);
+		for (int o = 0; o < presets[p].noverrides; o++) {
+			const struct fl_preset_override *ov = &presets[p].overrides[o];
+			int s = fl_switch_find(ov->sw);
+
+			SELFCHECK(s >= 0 && fl_switch_value_find((enum fl_switch)s, ov->value) >= 0 && ov->why && ov->why[0],
+				  "preset %s: override %s=%s needs a known switch, value and reason", presets[p].name, ov->sw, ov->value);
+		}
+	}
+	return 0;
+}
 
 const struct fl_switch_desc *fl_switch_desc(enum fl_switch sw)
 {
@@ -302,19 +431,20 @@ const struct fl_switch_desc *fl_switch_desc(enum fl_switch sw)
 
 int fl_preset_count(void)
 {
-	return (int)(sizeof(presets) / sizeof(presets[0]));
+	return NPRESETS;
 }
 
 const struct fl_preset *fl_preset_at(int i)
 {
-	if (i < 0 || i >= fl_preset_count())
+	if (i < 0 || i >= NPRESETS)
 		return NULL;
+	derive();
 	return &presets[i];
 }
 
 int fl_preset_find(const char *name)
 {
-	for (int i = 0; i < fl_preset_count(); i++)
+	for (int i = 0; i < NPRESETS; i++)
 		if (strcmp(presets[i].name, name) == 0)
 			return i;
 	return -1;
@@ -323,7 +453,7 @@ int fl_preset_find(const char *name)
 int fl_switch_find(const char *name)
 {
 	for (int i = 0; i < FL_SW__COUNT; i++)
-		if (strcmp(switches[i].name, name) == 0)
+		if (switches[i].name && strcmp(switches[i].name, name) == 0)
 			return i;
 	return -1;
 }
@@ -332,10 +462,10 @@ int fl_switch_value_find(enum fl_switch sw, const char *value)
 {
 	const struct fl_switch_desc *d = fl_switch_desc(sw);
 
-	if (!d)
+	if (!d || !value)
 		return -1;
 	for (int i = 0; i < d->nvalues; i++)
-		if (strcmp(d->values[i].name, value) == 0)
+		if (d->values[i].name && strcmp(d->values[i].name, value) == 0)
 			return i;
 	return -1;
 }

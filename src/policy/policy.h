@@ -7,12 +7,19 @@
  *
  *	if (FL_POL(COW_REUSE) == FL_COW_REUSE_PAGE_COUNT)
  *
- * so the model reads like the kernel with its history inline.  Each switch
- * value carries the commit that introduced it, the first release, and
- * whether it was merged or only proposed on the list.  A preset
- * (`--kernel v5.10`) is one value per switch.  docs/switches.md is
- * generated from the table in policy.c (`faultline policies --markdown`),
- * and a test checks that the committed file matches.
+ * so the model reads like the kernel with its history inline.
+ *
+ * Kernel history is data, written once: each switch value carries the
+ * commit that introduced it and its first release (or is marked proposed
+ * or counterfactual: reachable by --set only), and a switch lists its
+ * reverts.  That is the switch's timeline: value 0 before anything
+ * modelled, then every merged value from its release on, in release order,
+ * with the reverts in between.  A preset (`--kernel v5.10`) is derived:
+ * each switch takes the last timeline entry at or before the release; a
+ * preset that must differ from its release says so in its overrides, with
+ * the reason.  docs/switches.md is generated from the table in policy.c
+ * (`faultline policies --markdown`), and a test checks that the committed
+ * file matches; tests/unit/test_policy.c checks the table itself.
  */
 #ifndef FL_POLICY_POLICY_H
 #define FL_POLICY_POLICY_H
@@ -31,7 +38,7 @@ enum fl_switch {
 	FL_SW_WP_DEFERRED_FLUSH,	/* do_wp_page/wp_page_copy vs a deferred write-protect flush */
 	FL_SW_GUP_COW,			/* GUP on a COW mapping breaks COW first (v5.8 only) */
 	FL_SW_FORK_PINNED,		/* fork: copy maybe-pinned anon pages for the child */
-	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN of a maybe-shared anon page unshares it first */
+	FL_SW_GUP_UNSHARE,		/* R/O FOLL_PIN unshares a maybe-shared anon page (and the zero page) first */
 	FL_SW_MPROTECT_WRITABLE,	/* mprotect maps exclusive anon pages writable directly */
 	FL_SW_SWAP_COW,			/* do_swap_page's reuse rule for a write fault */
 	FL_SW_FOLLOW_PFN_PTE,		/* GUP on a PTE without struct page (seed 002) */
@@ -78,7 +85,12 @@ enum {
 	FL_GUP_COW_BREAK,		/* 17839856fd58: FOLL_GET/PIN in a COW mapping acts as a write */
 };
 /* Values of FL_SW_FORK_PINNED: 0 = share (COW as usual), 1 = copy (70e806e4e645). */
-/* Values of FL_SW_GUP_UNSHARE: 0 = off, 1 = on (a7f226604170, v5.19). */
+/* Values of FL_SW_GUP_UNSHARE. */
+enum {
+	FL_GUP_UNSHARE_OFF,		/* an R/O pin takes the page as mapped */
+	FL_GUP_UNSHARE_ANON,		/* a7f226604170 (v5.19): maybe-shared anon pages are unshared first */
+	FL_GUP_UNSHARE_COW_MAPPING,	/* 84209e87c696 (v6.2): also any other page in a COW mapping (longterm) */
+};
 /* Values of FL_SW_FOLLOW_PFN_PTE. */
 enum {
 	FL_PFNPTE_GET_ONLY,		/* -EFAULT for FOLL_GET only: FOLL_PIN skips the slot (v5.7-v5.17) */
@@ -109,7 +121,6 @@ enum {
 };
 
 #define FL_MAX_SWITCH_VALUES 6
-/* A switch value that no kernel ever had, kept to show why the real one is needed. */
 
 struct fl_policy {
 	uint8_t v[FL_SW__COUNT];
@@ -131,23 +142,68 @@ struct fl_switch_value {
 	const char *doc;	/* what the kernel does with this value */
 };
 
+/* A revert: from @release on, the switch is back at an earlier value. */
+struct fl_switch_revert {
+	const char *release;	/* "v5.9" */
+	const char *value;	/* the value it goes back to, by name */
+	const char *commit;	/* the revert's id */
+	const char *doc;	/* its subject, and what it undid */
+};
+
 struct fl_switch_desc {
 	const char *name;	/* "cow_reuse": used by --set and expect lines */
 	const char *where;	/* kernel function(s) that read it */
 	const char *doc;	/* one line: what changed */
 	int nvalues;
 	struct fl_switch_value values[FL_MAX_SWITCH_VALUES];
+	int nreverts;
+	const struct fl_switch_revert *reverts;
+};
+
+/* One step of a switch's timeline (fl_switch_timeline). */
+struct fl_timeline_entry {
+	const char *release;	/* "" for the value before anything modelled */
+	int value;
+	const char *commit;	/* "" for the base value */
+	bool revert;
+	bool unverified;
+};
+#define FL_MAX_TIMELINE (FL_MAX_SWITCH_VALUES + 4)
+
+/* A preset that differs from its release: one switch, and why. */
+struct fl_preset_override {
+	const char *sw;		/* switch name */
+	const char *value;	/* value name */
+	const char *why;	/* a stable backport, a host configuration, ... */
 };
 
 struct fl_preset {
-	const char *name;	/* "v5.10" */
-	const char *doc;	/* one line: why this preset looks as it does */
-	struct fl_policy pol;
+	const char *name;	/* "v5.10": a release, or "latest" (every merged change) */
+	const char *doc;	/* one line: what the release brought (the values are derived) */
+	int noverrides;
+	const struct fl_preset_override *overrides;
+	struct fl_policy pol;	/* derived from the timelines, then the overrides */
 };
 
 const struct fl_switch_desc *fl_switch_desc(enum fl_switch sw);
 int fl_preset_count(void);
 const struct fl_preset *fl_preset_at(int i);
+
+/*
+ * The timeline of @sw in release order (at most FL_MAX_TIMELINE entries):
+ * returns the number of entries.
+ */
+int fl_switch_timeline(enum fl_switch sw, struct fl_timeline_entry *out);
+/* The value @sw has at @release ("v5.10", or "latest"): the last entry at or before it. */
+int fl_switch_value_at(enum fl_switch sw, const char *release);
+/* Order of two release names: <0, 0, >0; "latest" is after every release, "" before. */
+int fl_release_cmp(const char *a, const char *b);
+/*
+ * Check the table: names, docs, commits and releases of every merged
+ * value, revert targets, preset overrides.  Returns 0, or -1 with the
+ * first problem in @err.
+ */
+int fl_policy_selfcheck(char *err, int errlen);
 
 /* Lookups return -1 when the name is unknown. */
 int fl_preset_find(const char *name);

@@ -16,14 +16,25 @@
 #if defined(FL_CTX_FORCE_UCONTEXT) || !(defined(__x86_64__) || defined(__aarch64__))
 #include <ucontext.h>
 #define FL_CTX_UCONTEXT 1
-struct fl_ctx {
-	ucontext_t uc;
-};
-#else
-struct fl_ctx {
-	void *sp;	/* saved stack pointer; callee-saved registers live on the stack */
-};
 #endif
+
+struct fl_ctx {
+#ifdef FL_CTX_UCONTEXT
+	ucontext_t uc;
+#else
+	void *sp;	/* saved stack pointer; callee-saved registers live on the stack */
+#endif
+	/*
+	 * The stack the context runs on, for AddressSanitizer's fiber
+	 * annotations (ctx.c); for the context that was never initialised
+	 * (the scheduler's, on the process stack) it is learnt at its first
+	 * switch.  And what the first switch calls.
+	 */
+	void *stack;
+	size_t size;
+	void (*entry)(void *);
+	void *arg;
+};
 
 /*
  * Prepare @c so that the first switch to it calls entry(arg) on @stack.

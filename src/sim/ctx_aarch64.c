@@ -10,9 +10,10 @@
 
 __asm__(
 	".text\n"
-	".globl fl_ctx_switch\n"
-	".type fl_ctx_switch,%function\n"
-	"fl_ctx_switch:\n"
+	".globl fl_ctx_switch_asm\n"
+	".hidden fl_ctx_switch_asm\n"
+	".type fl_ctx_switch_asm,%function\n"
+	"fl_ctx_switch_asm:\n"
 	"	sub sp, sp, #160\n"
 	"	stp x19, x20, [sp, #0]\n"
 	"	stp x21, x22, [sp, #16]\n"
@@ -40,8 +41,9 @@ __asm__(
 	"	ldp d14, d15, [sp, #144]\n"
 	"	add sp, sp, #160\n"
 	"	ret\n"
-	".size fl_ctx_switch, .-fl_ctx_switch\n"
+	".size fl_ctx_switch_asm, .-fl_ctx_switch_asm\n"
 	".globl fl_ctx_trampoline\n"
+	".hidden fl_ctx_trampoline\n"
 	".type fl_ctx_trampoline,%function\n"
 	"fl_ctx_trampoline:\n"
 	"	mov x0, x20\n"
@@ -50,8 +52,14 @@ __asm__(
 	".size fl_ctx_trampoline, .-fl_ctx_trampoline\n");
 
 void fl_ctx_trampoline(void);
+void fl_ctx_switch_asm(struct fl_ctx *from, struct fl_ctx *to);
 
-void fl_ctx_init(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void *), void *arg)
+static void ctx_switch_raw(struct fl_ctx *from, struct fl_ctx *to)
+{
+	fl_ctx_switch_asm(from, to);
+}
+
+static void ctx_init_raw(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void *), void *arg)
 {
 	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
 	uint64_t *sp = (uint64_t *)(top - 160);

@@ -11,7 +11,7 @@ static void uc_trampoline(unsigned int hi, unsigned int lo)
 	uc_entry(arg);
 }
 
-void fl_ctx_init(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void *), void *arg)
+static void ctx_init_raw(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void *), void *arg)
 {
 	uintptr_t a = (uintptr_t)arg;
 
@@ -24,7 +24,7 @@ void fl_ctx_init(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void 
 		    (unsigned int)(a >> 16 >> 16), (unsigned int)(a & 0xffffffffu));
 }
 
-void fl_ctx_switch(struct fl_ctx *from, struct fl_ctx *to)
+static void ctx_switch_raw(struct fl_ctx *from, struct fl_ctx *to)
 {
 	swapcontext(&from->uc, &to->uc);
 }

@@ -11,9 +11,10 @@
 
 __asm__(
 	".text\n"
-	".globl fl_ctx_switch\n"
-	".type fl_ctx_switch,@function\n"
-	"fl_ctx_switch:\n"
+	".globl fl_ctx_switch_asm\n"
+	".hidden fl_ctx_switch_asm\n"
+	".type fl_ctx_switch_asm,@function\n"
+	"fl_ctx_switch_asm:\n"
 	"	pushq %rbp\n"
 	"	pushq %rbx\n"
 	"	pushq %r12\n"
@@ -29,9 +30,10 @@ __asm__(
 	"	popq %rbx\n"
 	"	popq %rbp\n"
 	"	ret\n"
-	".size fl_ctx_switch, .-fl_ctx_switch\n"
+	".size fl_ctx_switch_asm, .-fl_ctx_switch_asm\n"
 	/* First switch into a new context lands here: entry in rbx, arg in r12. */
 	".globl fl_ctx_trampoline\n"
+	".hidden fl_ctx_trampoline\n"
 	".type fl_ctx_trampoline,@function\n"
 	"fl_ctx_trampoline:\n"
 	"	movq %r12, %rdi\n"
@@ -40,8 +42,14 @@ __asm__(
 	".size fl_ctx_trampoline, .-fl_ctx_trampoline\n");
 
 void fl_ctx_trampoline(void);
+void fl_ctx_switch_asm(struct fl_ctx *from, struct fl_ctx *to);
 
-void fl_ctx_init(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void *), void *arg)
+static void ctx_switch_raw(struct fl_ctx *from, struct fl_ctx *to)
+{
+	fl_ctx_switch_asm(from, to);
+}
+
+static void ctx_init_raw(struct fl_ctx *c, void *stack, size_t size, void (*entry)(void *), void *arg)
 {
 	uintptr_t top = ((uintptr_t)stack + size) & ~(uintptr_t)15;
 	uint64_t *sp = (uint64_t *)(top - 72);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* sim/sim.c - coroutines, announcements and blocking (see sim.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,7 @@ void fl_sim_begin(void)
 {
 	fl_sim.step = 0;
 	fl_sim.cur = -1;
+	fl_sim.limited = false;
 	for (int i = 0; i < fl_sim.nthreads; i++) {
 		struct fl_sim_thread *t = &fl_sim.t[i];
 
@@ -113,6 +115,7 @@ void fl_sim_begin(void)
 		t->what = "start";
 		t->atomic = 0;
 		t->user_wait = false;
+		t->waits_for = -1;
 		t->steps = 0;
 		fl_ctx_init(&t->ctx, t->stack, FL_SIM_STACK, thread_entry, t);
 	}
@@ -193,6 +196,7 @@ static inline void yield_now(struct fl_sim_thread *t)
 	t->can_run = NULL;
 	t->refresh = NULL;
 	t->user_wait = false;
+	t->waits_for = -1;
 }
 
 void fl_sim_yield(uint32_t obj, unsigned acc, const char *what)
@@ -271,4 +275,73 @@ void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *
 	if (fl_sim_in_thread())
 		fl_sim_self()->user_wait = true;
 	fl_sim_wait(obj, acc, pred, arg, true, what);
+}
+
+void fl_sim_limit(const char *fmt, ...)
+{
+	char where[240] = "", what[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (fl_sim.locate)
+		fl_sim.locate(fl_sim.cur, where, sizeof(where));
+	snprintf(fl_sim.limit_msg, sizeof(fl_sim.limit_msg), "%s%slimit of the model: %s",
+		 where, where[0] ? ": " : "", what);
+	if (fl_sim_in_thread()) {
+		struct fl_sim_thread *t = fl_sim_self();
+
+		/* Abandon the coroutine: fl_sim_begin() gives every thread a fresh context. */
+		fl_sim.limited = true;
+		fl_sim.cur = -1;
+		fl_ctx_switch(&t->ctx, &fl_sim.sched);
+		abort();	/* never resumed */
+	}
+	if (fl_sim.on_init_limit)
+		fl_sim.on_init_limit(fl_sim.limit_msg);
+	fprintf(stderr, "faultline: %s\n", fl_sim.limit_msg);
+	exit(2);
+}
+
+void fl_sim_where_all(char *buf, int len)
+{
+	int o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < fl_sim.nthreads && o < len; i++) {
+		char where[200] = "";
+
+		if (fl_sim.t[i].state == FL_T_DONE)
+			continue;
+		if (fl_sim.locate)
+			fl_sim.locate(i, where, sizeof(where));
+		o += snprintf(buf + o, (size_t)(len - o), "%s%s in %s", o ? "; " : "",
+			      where[0] ? where : "a thread", fl_sim.t[i].what);
+	}
+}
+
+void fl_sim_wait_thread(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, int waitee,
+			const char *what)
+{
+	if (fl_sim_in_thread())
+		fl_sim_self()->waits_for = waitee;
+	fl_sim_wait(obj, acc, pred, arg, false, what);
+}
+
+bool fl_sim_waits_on_user(int tid)
+{
+	/* Follow the chain of threads waited for; a cycle of such waits ends nowhere in user space. */
+	for (int hops = 0; hops <= fl_sim.nthreads; hops++) {
+		const struct fl_sim_thread *t = &fl_sim.t[tid];
+
+		if (t->state != FL_T_LIVE)
+			return false;	/* the one waited for finished (or never started) and never acted */
+		if (t->user_wait)
+			return true;
+		if (t->waits_for < 0)
+			return false;
+		tid = t->waits_for;
+	}
+	return false;
 }

@@ -84,6 +84,7 @@ struct fl_sim_thread {
 	const char *what;	/* the pending step, for deadlock reports */
 	int atomic;		/* spinlocks held (preemption disabled) */
 	bool user_wait;		/* blocked on user space (a userfault), not on the kernel */
+	int waits_for;		/* blocked until thread waits_for acts (-1: no such thread) */
 	uint32_t steps;		/* steps taken in this execution */
 };
 
@@ -100,6 +101,19 @@ struct fl_sim {
 	/* Hooks set by the layers above (may be NULL). */
 	void (*on_sleep_in_atomic)(int tid, const char *what);
 	void (*on_init_blocked)(const char *what);
+	/*
+	 * Where thread @tid is in its program, "file:line:col: T1" (tid -1:
+	 * the init block), for messages about a limit of the model.
+	 */
+	void (*locate)(int tid, char *buf, int len);
+	/* The init block reached a limit of the model: report @msg, never return. */
+	void (*on_init_limit)(const char *msg);
+	/*
+	 * A thread reached a limit of the model (fl_sim_limit): the execution
+	 * stopped there, and the explorer reports limit_msg as an error.
+	 */
+	bool limited;
+	char limit_msg[512];
 };
 
 extern struct fl_sim fl_sim;
@@ -154,6 +168,33 @@ void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
  * which is the test's fault and not a kernel deadlock.
  */
 void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, const char *what);
+
+/*
+ * A limit of the model was reached: a full table (frames, VMAs, swap
+ * slots, shmem objects) or a retry cap.  That is never kernel behaviour,
+ * so it must not turn into a fake ENOMEM or SIGSEGV: the message, located
+ * at the op the thread was running, ends the execution and the explorer
+ * reports it as an error (exit status 2).  In the init block it goes to
+ * on_init_limit.  Never returns.
+ */
+void fl_sim_limit(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* "T1 at file:line:col, T2 at ..." for every unfinished thread (livelock reports). */
+void fl_sim_where_all(char *buf, int len);
+
+/*
+ * The same, for a wait that only thread @waitee can end (a thread of a
+ * process that another thread's fork has still to create).  It inherits
+ * that thread's reason for not going on: see fl_sim_waits_on_user().
+ */
+void fl_sim_wait_thread(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, int waitee,
+			const char *what);
+
+/*
+ * Is blocked thread @tid waiting, directly or through the threads it waits
+ * for, on user space only?  (A thread waiting for a fork that a thread
+ * sleeping in handle_userfault will never reach is as stuck as that one.)
+ */
+bool fl_sim_waits_on_user(int tid);
 
 /* Spinlock bookkeeping (preemption disabled while > 0). */
 static inline void fl_sim_atomic_inc(void)

@@ -311,6 +311,46 @@ static void test_wait_in_init_phase(void **state)
 	fl_sim.on_init_blocked = NULL;
 }
 
+/*
+ * Who is blocked on user space: T0 waits in a userfault, T1 for T0 (a fork
+ * T0 never reaches), T2 for T3, which waits on the kernel, T4 and T5 for
+ * each other.  Only T0 and T1 are the scenario's fault (stuck).
+ */
+static int never;
+
+static void body_chain(int tid)
+{
+	static const int waitee[] = { -1, 0, 3, -1, 5, 4 };
+
+	if (tid == 0)
+		fl_sim_wait_user(OBJ_FLAG, FL_ACC_R, flag_set, &never, "handle_userfault");
+	else if (tid == 3)
+		fl_sim_wait(OBJ_C, FL_ACC_R, flag_set, &never, true, "mmap_write_lock");
+	else
+		fl_sim_wait_thread(OBJ_B, FL_ACC_R, flag_set, &never, waitee[tid], "wait for the process to exist");
+	note(tid);
+}
+
+static void test_waits_on_user_chain(void **state)
+{
+	(void)state;
+	never = 0;
+	start(6, cpus_distinct, body_chain);	/* each runs up to its wait */
+	assert_int_equal(fl_sim_enabled_mask(), 0);
+	assert_true(fl_sim_waits_on_user(0));
+	assert_true(fl_sim_waits_on_user(1));
+	assert_false(fl_sim_waits_on_user(2));
+	assert_false(fl_sim_waits_on_user(3));
+	assert_false(fl_sim_waits_on_user(4));
+	assert_false(fl_sim_waits_on_user(5));
+	/* Once T0 is resumed and done, T1 waits on nothing user space can end. */
+	never = 1;
+	fl_sim_run(0);
+	assert_int_equal(fl_sim.t[0].state, FL_T_DONE);
+	never = 0;
+	assert_false(fl_sim_waits_on_user(1));
+}
+
 /* ====================================================================== */
 /* Deadlock: ABBA lock order built from fl_sim_wait on test-local locks. */
 
@@ -690,6 +730,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_wait_true_predicate_enabled, teardown),
 		cmocka_unit_test_teardown(test_wait_in_init_phase, teardown),
 		cmocka_unit_test_teardown(test_deadlock_abba, teardown),
+		cmocka_unit_test_teardown(test_waits_on_user_chain, teardown),
 		cmocka_unit_test_teardown(test_sleep_in_atomic_hook, teardown),
 		cmocka_unit_test_teardown(test_same_cpu_rule, teardown),
 		cmocka_unit_test_teardown(test_refresh_after_conflict, teardown),
