@@ -96,14 +96,23 @@ static int prepare(const struct fl_policy *pol, struct fl_program *prog)
 	return 0;
 }
 
+/* A limit of the model reached by a thread is reported at its op: "file:line:col: ...". */
+static void check_error(const struct fl_explore_result *r)
+{
+	if (r->error[0] && fl_sim.limited)
+		fuzz_check_located(r->error, FUZZ_FILE);
+}
+
 static void explore(const struct fl_policy *pol, const struct fl_explore_opts *eo)
 {
 	struct fl_program prog;
 
-	if (prepare(pol, &prog) == 0)
+	if (prepare(pol, &prog) == 0) {
 		fl_explore(&prog, eo, &res);
-	else
+		check_error(&res);
+	} else {
 		memset(&res, 0, sizeof(res));
+	}
 }
 
 /*
@@ -138,7 +147,8 @@ static int64_t replay(const struct fl_policy *pol, const char *s)
  * One execution steered by @hint: at step i, thread hint[i] if it can run,
  * else the (hint[i] mod n)-th of the n threads that can; past the hint, the
  * lowest one.  Returns the number of steps (choice[] holds them), or -1 for
- * an init error or an execution past FL_MAX_STEPS (the explorer's livelock).
+ * an init error, a limit of the model (fl_sim_limit) or an execution past
+ * FL_MAX_STEPS: the explorers report those as errors, which is checked above.
  */
 static int steer(const struct fl_policy *pol, const uint8_t *hint, int nhint, uint32_t *found)
 {
@@ -149,6 +159,8 @@ static int steer(const struct fl_policy *pol, const uint8_t *hint, int nhint, ui
 	if (prepare(pol, &prog))
 		return -1;
 	prog.reset(prog.ctx);
+	if (fl_sim.limited)
+		return -1;
 	for (;;) {
 		uint32_t en = fl_sim_enabled_mask();
 		int t = n < nhint ? hint[n] : 0;
@@ -168,6 +180,8 @@ static int steer(const struct fl_policy *pol, const uint8_t *hint, int nhint, ui
 		}
 		choice[n++] = (uint8_t)t;
 		fl_sim_run(t);
+		if (fl_sim.limited)
+			return -1;	/* a limit of the model: the explorers report it, located */
 		fl_sim_refresh_after(t);
 	}
 	*found = prog.finish(prog.ctx, deadlock);
