@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (*body == '/')
 				body++;
 		}
-		if (strspn(body, "0123456789:.") != strlen(body) || strlen(s) != size)
+		/* (A NUL byte in the input ends the C string: what follows is not the decoder's.) */
+		if (strspn(body, "0123456789:.") != strlen(body))
 			fail("decode accepted a schedule with a byte outside [0-9:.]", s);
 	}
 	if (n >= 0)

@@ -40,15 +40,18 @@ while IFS= read -r f; do
 	n=$(echo "$f" | tr '/' '_')
 	cp "$f" "$F/seeds/litmus/$n"
 done < <(find litmus -name '*.litmus' | sort)
+# Schedules may carry a version prefix ("v1/0:3.1"), from FL_SCHED_VERSION where the tree has it.
+SV=$(sed -n 's/^#define[[:space:]]*FL_SCHED_VERSION[[:space:]]*"\(.*\)".*/\1\//p' src/explore/explore.h)
+SCHED_RE='(v[0-9]+/)?[0-9:.]+'
 # "faultline replay FILE ... --schedule S" in the docs: FILE with S as its #schedule line.
-grep -rhoE 'faultline replay [^ ]+\.litmus [^`]*--schedule [0-9:.]+' README.md docs litmus 2>/dev/null |
+grep -rhoE "faultline replay [^ ]+\.litmus [^\`]*--schedule $SCHED_RE" README.md docs litmus 2>/dev/null |
 	sort -u | while read -r _ _ file rest; do
 		s=${rest##*--schedule }
 		[ -f "$file" ] || continue
 		{ cat "$file"; printf '\n#schedule %s\n' "$s"; } > "$F/seeds/interp/$(echo "$file" | tr '/' '_').$(echo "$s" | cksum | cut -d' ' -f1)"
 	done
-{ grep -rhoE -- '--schedule [0-9:.]+' README.md docs litmus 2>/dev/null | sed 's/--schedule //'
-  printf '%s\n' 0 0:4000 255 0.1.2.3.4.5 '1:2.0:3'; } | sort -u | while IFS= read -r s; do
+{ grep -rhoE -- "--schedule $SCHED_RE" README.md docs litmus 2>/dev/null | sed 's/--schedule //'
+  printf "$SV%s\n" '' 0 0:4000 255 0.1.2.3.4.5 '1:2.0:3'; } | sort -u | while IFS= read -r s; do
 	printf '%s' "$s" > "$F/seeds/schedule/s$(echo "$s" | cksum | cut -d' ' -f1)"
 done
 
