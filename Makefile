@@ -4,6 +4,7 @@
 #   make demo       build and run the headline demo
 #   make check      the whole test suite: unit tests, corpus, sanitizer pass, CLI checks, conform on this kernel
 #   make bench      benchmark figures (executions/s, steps/s, time to first counterexample)
+#   make fuzz       libFuzzer targets (clang): regressions, then FUZZ_SECONDS of fuzzing (docs/fuzzing.md)
 
 CC      ?= cc
 CSTD    := -std=c11 -D_GNU_SOURCE
@@ -31,7 +32,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(filter-out tests/unit/test_explore.c,$(UNIT_SRC))) \
 	    $(B)/tests/test_sim_ucontext $(B)/tests-opt/test_explore
 
-.PHONY: all demo check unit corpus sanitize cli-check conform random-check bench clean docs-check
+.PHONY: all demo check unit corpus sanitize cli-check conform random-check bench clean docs-check fuzz fuzz-build fuzz-smoke
 
 all: $(B)/faultline
 
@@ -106,11 +107,45 @@ docs-check: $(B)/faultline
 random-check: $(B)/faultline
 	tests/check_random.sh $(B)/faultline
 
-check: all unit corpus sanitize cli-check conform random-check docs-check
+check: all unit corpus sanitize cli-check conform random-check docs-check fuzz-smoke
 	@echo "check: all suites passed"
 
 bench: $(B)/faultline
 	$(B)/faultline bench litmus/
+
+# --- fuzzing (docs/fuzzing.md) ---------------------------------------------------------------
+# libFuzzer needs clang.  The targets link the model without host/ and conform/: what they
+# find must not depend on the machine they run on.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_LAYERS  := sim hw policy mm check litmus explore report
+FUZZ_LIB_SRC := $(foreach l,$(FUZZ_LAYERS),$(filter-out src/sim/ctx_%.c,$(wildcard src/$(l)/*.c)))
+FUZZ_OBJ     := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(FUZZ_LIB_SRC))
+# The same sanitizers and context switch as the sanitizer tier (SANFLAGS).
+FUZZ_FLAGS   := $(CSTD) $(WARN) $(INC) $(SANFLAGS)
+FUZZ_BIN     := $(B)/fuzz/fuzz_parse $(B)/fuzz/fuzz_schedule $(B)/fuzz/fuzz_interp
+
+$(B)/fuzz/obj/%.o: src/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+-include $(FUZZ_OBJ:.o=.d)
+
+$(B)/fuzz/libfaultline-fuzz.a: $(FUZZ_OBJ)
+	ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(B)/fuzz/libfaultline-fuzz.a Makefile
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer $< $(B)/fuzz/libfaultline-fuzz.a -lpthread -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+# Replay tests/fuzz/regressions/, then fuzz every target for FUZZ_SECONDS in total.
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(B) $(FUZZ_SECONDS)
+
+# What `make check` (and so CI) runs: the same, for about a minute.
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh $(B) 60
 
 clean:
 	rm -rf $(B)

@@ -42,6 +42,28 @@ void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len)
 	}
 }
 
+/*
+ * A decimal number, digits only: strtol alone would also take leading
+ * blanks and a sign (" 1", "0:+3", "-0"), which the format does not have.
+ */
+static long sched_num(const char *p, char **end)
+{
+	if (*p < '0' || *p > '9') {
+		*end = (char *)p;
+		return 0;
+	}
+	return strtol(p, end, 10);
+}
+
+/* The offending byte, printable or not (a control byte must not reach the terminal raw). */
+static void sched_byte(char c, char *buf, size_t len)
+{
+	if (c > 0x20 && c < 0x7f)
+		snprintf(buf, len, "'%c'", c);
+	else
+		snprintf(buf, len, "byte 0x%02x", (unsigned char)c);
+}
+
 int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int errlen)
 {
 	int n = 0;
@@ -64,7 +86,7 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 		long t, cnt = 1;
 
 		errno = 0;
-		t = strtol(p, &end, 10);
+		t = sched_num(p, &end);
 		if (end == p || t < 0 || t > 255 || errno) {
 			snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a thread number, 0..255",
 				 (int)(p - s));
@@ -73,7 +95,7 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 		p = end;
 		if (*p == ':') {
 			p++;
-			cnt = strtol(p, &end, 10);
+			cnt = sched_num(p, &end);
 			if (end == p || cnt < 1 || cnt > FL_MAX_STEPS || errno) {
 				snprintf(err, (size_t)errlen, "bad schedule at offset %d: expected a step count, 1..%d",
 					 (int)(p - s), FL_MAX_STEPS);
@@ -90,7 +112,10 @@ int fl_schedule_decode(const char *s, uint8_t *choice, int max, char *err, int e
 		if (*p == '\0')
 			return n;
 		if (*p != '.') {
-			snprintf(err, (size_t)errlen, "bad schedule at offset %d: unexpected '%c'", (int)(p - s), *p);
+			char b[16];
+
+			sched_byte(*p, b, sizeof(b));
+			snprintf(err, (size_t)errlen, "bad schedule at offset %d: unexpected %s", (int)(p - s), b);
 			return -1;
 		}
 		p++;

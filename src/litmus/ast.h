@@ -11,6 +11,7 @@
 #define FL_LITMUS_AST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "check/props.h"
@@ -192,6 +193,9 @@ bool fl_scenario_uses(const struct fl_scenario *sc, enum fl_lit_kind k);
 int fl_parse_file(const char *path, struct fl_scenario *out, char *err, int errlen);
 /* The same from a string; @name is used as the file name in messages. */
 int fl_parse_string(const char *name, const char *text, struct fl_scenario *out,
+		    char *err, int errlen);
+/* The same from @len bytes that need not be NUL-terminated (NUL bytes are bad characters). */
+int fl_parse_buffer(const char *name, const char *src, size_t len, struct fl_scenario *out,
 		    char *err, int errlen);
 
 #endif

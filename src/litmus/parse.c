@@ -1678,6 +1678,20 @@ static int parse_buffer(const char *name, const char *src, size_t len,
 	return -1;
 }
 
+/* Bytes with a length (NUL bytes included): the fuzz targets' entry (tests/fuzz/). */
+int fl_parse_buffer(const char *name, const char *src, size_t len, struct fl_scenario *out,
+		    char *err, int errlen)
+{
+	if (!name)
+		name = "<buffer>";
+	if ((!src && len) || !out) {
+		if (err && errlen > 0)
+			snprintf(err, (size_t)errlen, "%s:1:1: no input", name);
+		return -1;
+	}
+	return parse_buffer(name, src ? src : "", len, out, err, errlen);
+}
+
 int fl_parse_string(const char *name, const char *text, struct fl_scenario *out,
 		    char *err, int errlen)
 {

@@ -259,7 +259,8 @@ static long __get_user_pages(struct fl_task *t, int start, int npages, unsigned 
 {
 	struct fl_vma *vma = NULL;
 	unsigned foll_flags = gup_flags;
-	long i = 0, ret = 0;
+	long i = 0, ret = 0, fault_i = -1;
+	int faults = 0;
 
 	fl_mmap_assert_locked(t->mm);
 	while (i < npages) {
@@ -277,6 +278,18 @@ static long __get_user_pages(struct fl_task *t, int start, int npages, unsigned 
 		}
 		pfn = follow_page_mask(t, vma, p, foll_flags, &err);
 		if (pfn < 0 && (err == 0 || err == GUP_EMLINK)) {
+			/*
+			 * A fault that never lets the page be taken is a livelock in the model
+			 * (as in fl_user_access), e.g. unsharing (gup_unshare=on) under a COW rule
+			 * that never marks the page exclusive.  In init nothing else would stop it.
+			 */
+			if (fault_i != i) {
+				fault_i = i;
+				faults = 0;
+			}
+			if (++faults > 64)
+				fl_sim_limit("GUP of %s faulted %d times without getting the page (a livelock in the model?)",
+					     fl_va(p), faults - 1);
 			ret = faultin_page(t, vma, p, foll_flags, err == GUP_EMLINK, locked != NULL);
 			if (ret == 0)
 				continue;	/* retry: look the page up again */

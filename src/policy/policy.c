@@ -24,13 +24,13 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 4,
 		.values = {
 			{ "mapcount", "", "", false, false, false,
-			  "reuse_swap_page() under the page lock: reuse iff mapcount + swapcount == 1; extra references (GUP, LRU batch) do not force a copy" },
+			  "reuse_swap_page() under the page lock: reuse iff mapcount + swapcount == 1; extra references (GUP, LRU batch) do not force a copy", false },
 			{ "page_count", "09854ba94c6a", "v5.9", false, false, false,
-			  "\"mm: do_wp_page() simplification\": reuse iff page_count == 1 (trylock_page, mapcount == 1); any extra reference forces a copy" },
+			  "\"mm: do_wp_page() simplification\": reuse iff page_count == 1 (trylock_page, mapcount == 1); any extra reference forces a copy", false },
 			{ "anon_exclusive", "6c287605fd56", "v5.19", false, false, false,
-			  "PageAnonExclusive set: reuse at once; otherwise the refcount rule, and a reuse marks the page exclusive; fork clears the flag" },
+			  "PageAnonExclusive set: reuse at once; otherwise the refcount rule, and a reuse marks the page exclusive; fork clears the flag", false },
 			{ "page_count_swapcache", "53a05ad9f21d", "v5.18", false, false, false,
-			  "\"mm: optimize do_wp_page() for exclusive pages in the swapcache\": copy if page_count > 1 + PageSwapCache; under the page lock try_to_free_swap(), then reuse iff page_count == 1 (the LRU-pagevec part, d4c470970d45, is not modelled)" },
+			  "\"mm: optimize do_wp_page() for exclusive pages in the swapcache\": copy if page_count > 1 + PageSwapCache; under the page lock try_to_free_swap(), then reuse iff page_count == 1 (the LRU-pagevec part, d4c470970d45, is not modelled)", false },
 		},
 	},
 	[FL_SW_CLEAR_REFS_LOCK] = {
@@ -40,9 +40,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "downgrade", "", "", false, false, false,
-			  "read lock; if a VMA has VM_SOFTDIRTY: drop it, take the write lock to clear VM_SOFTDIRTY, mmap_write_downgrade, walk under the read lock (faults run concurrently)" },
+			  "read lock; if a VMA has VM_SOFTDIRTY: drop it, take the write lock to clear VM_SOFTDIRTY, mmap_write_downgrade, walk under the read lock (faults run concurrently)", false },
 			{ "write", "29a951dfb3c3", "v5.11", false, false, false,
-			  "\"mm: fix clear_refs_write locking\": the mmap write lock is held for the whole walk (faults wait)" },
+			  "\"mm: fix clear_refs_write locking\": the mmap write lock is held for the whole walk (faults wait)", false },
 		},
 	},
 	[FL_SW_CLEAR_REFS_FLUSH] = {
@@ -52,11 +52,11 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 3,
 		.values = {
 			{ "gather", "", "", false, false, false,
-			  "tlb_gather_mmu(mm, 0, -1) is a fullmm gather, and tlb_finish_mmu flushes the whole mm" },
+			  "tlb_gather_mmu(mm, 0, -1) is a fullmm gather, and tlb_finish_mmu flushes the whole mm", false },
 			{ "elided", "0758cd830494", "v5.6", false, false, false,
-			  "\"asm-generic/tlb: avoid potential double flush\": tlb_finish_mmu flushes only what was batched; clear_refs batches nothing, so no flush and writable TLB entries survive (unless another flush is pending: mm_tlb_flush_nested).  Merged for v5.6-rc1 (queued in -mm on 5.5-rc7; seed 000 agrees; kernel-history.md's v5.5 is wrong); also in 4.19.165 stable" },
+			  "\"asm-generic/tlb: avoid potential double flush\": tlb_finish_mmu flushes only what was batched; clear_refs batches nothing, so no flush and writable TLB entries survive (unless another flush is pending: mm_tlb_flush_nested).  Merged for v5.6-rc1 (queued in -mm on 5.5-rc7; seed 000 agrees; kernel-history.md's v5.5 is wrong); also in 4.19.165 stable", false },
 			{ "flush_mm", "912efa17e512", "v5.12", false, false, false,
-			  "\"mm: proc: Invalidate TLB after clearing soft-dirty page state\": inc_tlb_flush_pending, walk, flush_tlb_mm, dec_tlb_flush_pending" },
+			  "\"mm: proc: Invalidate TLB after clearing soft-dirty page state\": inc_tlb_flush_pending, walk, flush_tlb_mm, dec_tlb_flush_pending", false },
 		},
 	},
 	[FL_SW_UFFD_WP] = {
@@ -66,9 +66,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "none", "", "", false, false, false,
-			  "no uffd-wp: registering a range in wp mode fails with EINVAL" },
+			  "no uffd-wp: registering a range in wp mode fails with EINVAL", false },
 			{ "anon", "292924b26024", "v5.7", false, false, false,
-			  "\"userfaultfd: wp: apply _PAGE_UFFD_WP bit\": UFFDIO_WRITEPROTECT sets/clears _PAGE_UFFD_WP through change_protection (MM_CP_UFFD_WP / _RESOLVE); a write fault on a uffd-wp PTE raises a userfault" },
+			  "\"userfaultfd: wp: apply _PAGE_UFFD_WP bit\": UFFDIO_WRITEPROTECT sets/clears _PAGE_UFFD_WP through change_protection (MM_CP_UFFD_WP / _RESOLVE); a write fault on a uffd-wp PTE raises a userfault", false },
 		},
 	},
 	[FL_SW_UFFD_WP_LOCK] = {
@@ -78,9 +78,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "read", "", "", false, false, false,
-			  "mmap_read_lock: faults run during the walk; unprotect (MM_CP_UFFD_WP_RESOLVE) rewrites every PTE with vm_page_prot, dropping the write bit (preserve_write is only for prot_numa): race R1" },
+			  "mmap_read_lock: faults run during the walk; unprotect (MM_CP_UFFD_WP_RESOLVE) rewrites every PTE with vm_page_prot, dropping the write bit (preserve_write is only for prot_numa): race R1", false },
 			{ "write_preserve", "", "", true, false, false,
-			  "Nadav Amit's patch 1/2 (Dec 2020): mmap_write_lock for the whole change, and preserve_write also for uffd_wp_resolve" },
+			  "Nadav Amit's patch 1/2 (Dec 2020): mmap_write_lock for the whole change, and preserve_write also for uffd_wp_resolve", false },
 		},
 	},
 	[FL_SW_UFFD_WP_SKIP_UNCHANGED] = {
@@ -89,9 +89,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.doc = "skip PTEs whose uffd-wp state does not change (seed 000 F3, Peter Xu / Andrea Arcangeli)",
 		.nvalues = 2,
 		.values = {
-			{ "off", "", "", false, false, false, "every present PTE in the range is rewritten" },
+			{ "off", "", "", false, false, false, "every present PTE in the range is rewritten", false },
 			{ "on", "", "", true, false, false,
-			  "protect skips PTEs already uffd-wp, unprotect skips PTEs without the bit: no W->RO demotion on unprotect (not a safety fix on its own)" },
+			  "protect skips PTEs already uffd-wp, unprotect skips PTEs without the bit: no W->RO demotion on unprotect (not a safety fix on its own)", false },
 		},
 	},
 	[FL_SW_WP_DEFERRED_FLUSH] = {
@@ -101,15 +101,15 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 5,
 		.values = {
 			{ "none", "", "", false, false, false,
-			  "nothing: the copy can race with a store through a stale writable TLB entry on another CPU" },
+			  "nothing: the copy can race with a store through a stale writable TLB entry on another CPU", false },
 			{ "flush_page", "6ce64428d620", "v5.12", false, false, false,
-			  "\"mm/userfaultfd: fix memory corruption due to writeprotect\": in do_wp_page, after the uffd-wp check and under the PTL, if userfaultfd_wp(vma) && mm_tlb_flush_pending(mm): flush_tlb_page()" },
+			  "\"mm/userfaultfd: fix memory corruption due to writeprotect\": in do_wp_page, after the uffd-wp check and under the PTL, if userfaultfd_wp(vma) && mm_tlb_flush_pending(mm): flush_tlb_page()", false },
 			{ "local_flush", "", "", false, false, true,
-			  "the same flush, but of the faulting CPU's TLB only: not enough, the stale entry is on another CPU (seed 000 invariant 9)" },
+			  "the same flush, but of the faulting CPU's TLB only: not enough, the stale entry is on another CPU (seed 000 invariant 9)", false },
 			{ "wait", "", "", true, false, false,
-			  "Peter Zijlstra (F4): if mm_tlb_flush_pending, drop the PTL, wait until the pending flush is done, and retry the fault (any VMA)" },
+			  "Peter Zijlstra (F4): if mm_tlb_flush_pending, drop the PTL, wait until the pending flush is done, and retry the fault (any VMA)", false },
 			{ "vma_counter", "", "", true, false, false,
-			  "Andrea Arcangeli / Yu Zhao (F5): write-protect paths count a per-VMA wrprotect_tlb_flush_pending; wp_page_copy flushes the page before cow_user_page when it is non-zero" },
+			  "Andrea Arcangeli / Yu Zhao (F5): write-protect paths count a per-VMA wrprotect_tlb_flush_pending; wp_page_copy flushes the page before cow_user_page when it is non-zero", false },
 		},
 	},
 	[FL_SW_GUP_COW] = {
@@ -119,9 +119,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "none", "", "", false, false, false,
-			  "the page is taken as mapped: a read-only GUP of a shared COW page refers to the page the other process may keep using" },
+			  "the page is taken as mapped: a read-only GUP of a shared COW page refers to the page the other process may keep using", false },
 			{ "break_cow", "17839856fd58", "v5.8", false, false, false,
-			  "\"gup: document and work around \"COW can break either way\" issue\": FOLL_GET/FOLL_PIN in a COW mapping is looked up as FOLL_WRITE, and the fast path refuses read-only PTEs" },
+			  "\"gup: document and work around \"COW can break either way\" issue\": FOLL_GET/FOLL_PIN in a COW mapping is looked up as FOLL_WRITE, and the fast path refuses read-only PTEs", false },
 		},
 		.nreverts = 1,
 		.reverts = (const struct fl_switch_revert[]){
@@ -136,9 +136,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "share", "", "", false, false, false,
-			  "share it write-protected like any other page: the parent's next write copies away from the pinned page" },
+			  "share it write-protected like any other page: the parent's next write copies away from the pinned page", false },
 			{ "copy", "70e806e4e645", "v5.9", false, false, false,
-			  "\"mm: Do early cow for pinned pages during fork() for ptes\": if has_pinned and page_maybe_dma_pinned(), the child gets its own copy and the parent's PTE stays as it is (v5.19 keeps this through page_try_dup_anon_rmap)" },
+			  "\"mm: Do early cow for pinned pages during fork() for ptes\": if has_pinned and page_maybe_dma_pinned(), the child gets its own copy and the parent's PTE stays as it is (v5.19 keeps this through page_try_dup_anon_rmap)", false },
 		},
 	},
 	[FL_SW_GUP_UNSHARE] = {
@@ -148,11 +148,11 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 3,
 		.values = {
 			{ "off", "", "", false, false, false,
-			  "the R/O pin takes the page as mapped; if it is shared, a later COW by either side leaves the pin behind" },
+			  "the R/O pin takes the page as mapped; if it is shared, a later COW by either side leaves the pin behind", false },
 			{ "anon", "a7f226604170", "v5.19", false, false, false,
-			  "\"mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page\" with c89357e27f20 (FAULT_FLAG_UNSHARE): a non-exclusive anon page is first copied into an exclusive one, mapped read-only, then pinned" },
+			  "\"mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page\" with c89357e27f20 (FAULT_FLAG_UNSHARE): a non-exclusive anon page is first copied into an exclusive one, mapped read-only, then pinned", false },
 			{ "cow_mapping", "84209e87c696", "v6.2", false, false, false,
-			  "\"mm/gup: reliable R/O long-term pinning in COW mappings\" with 8d6a0ac09a16 (FAULT_FLAG_UNSHARE for anything in a COW mapping): a read-only FOLL_LONGTERM pin of a page that is not anonymous - the shared zero page, a page-cache page - in a private mapping is also unshared first: do_wp_page replaces it with an exclusive anon copy, mapped read-only, which is pinned.  Before, the pin took the zero page and a later write left the pin behind" },
+			  "\"mm/gup: reliable R/O long-term pinning in COW mappings\" with 8d6a0ac09a16 (FAULT_FLAG_UNSHARE for anything in a COW mapping): a read-only FOLL_LONGTERM pin of a page that is not anonymous - the shared zero page, a page-cache page - in a private mapping is also unshared first: do_wp_page replaces it with an exclusive anon copy, mapped read-only, which is pinned.  Before, the pin took the zero page and a later write left the pin behind", false },
 		},
 	},
 	[FL_SW_MPROTECT_WRITABLE] = {
@@ -162,11 +162,11 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 3,
 		.values = {
 			{ "off", "", "", false, false, false,
-			  "private PTEs stay read-only; the next write faults into do_wp_page" },
+			  "private PTEs stay read-only; the next write faults into do_wp_page", false },
 			{ "dirty", "64fe24a3e05e", "v6.0", false, false, false,
-			  "\"mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection\": mprotect(PROT_WRITE) upgrades dirty PTEs of exclusive anon pages to writable (MM_CP_TRY_CHANGE_WRITABLE, can_change_pte_writable), unless soft-dirty or uffd-wp tracking needs the write fault" },
+			  "\"mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection\": mprotect(PROT_WRITE) upgrades dirty PTEs of exclusive anon pages to writable (MM_CP_TRY_CHANGE_WRITABLE, can_change_pte_writable), unless soft-dirty or uffd-wp tracking needs the write fault", false },
 			{ "exclusive", "d84887739d5c", "v6.2", false, false, false,
-			  "\"mm/mprotect: allow clean exclusive anon pages to be writable\": clean ones too" },
+			  "\"mm/mprotect: allow clean exclusive anon pages to be writable\": clean ones too", false },
 		},
 	},
 	[FL_SW_UFFD_WP_RANGE] = {
@@ -176,9 +176,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "one_vma", "", "", false, false, false,
-			  "find_dst_vma: the whole range must lie in one uffd-wp registered VMA, else ENOENT (a range split by mprotect fails)" },
+			  "find_dst_vma: the whole range must lie in one uffd-wp registered VMA, else ENOENT (a range split by mprotect fails)", false },
 			{ "vma_walk", "a1b92a3f1498", "v6.4", false, false, false,
-			  "\"mm/userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (in mainline after v6.3; 6.18 accepts: faultline conform)" },
+			  "\"mm/userfaultfd: support WP on multiple VMAs\": walk every VMA of the range, ENOENT at the first one not registered for wp (in mainline after v6.3; 6.18 accepts: faultline conform)", false },
 		},
 	},
 	[FL_SW_UFFD_WP_SHMEM] = {
@@ -188,9 +188,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "off", "", "", false, false, false,
-			  "uffd-wp is anonymous-only: registering a shmem VMA for wp is EINVAL" },
+			  "uffd-wp is anonymous-only: registering a shmem VMA for wp is EINVAL", false },
 			{ "on", "b1f9e876862d", "v5.19", false, false, false,
-			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do (the PTE markers for unpopulated or zapped PTEs are not modelled)" },
+			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do (the PTE markers for unpopulated or zapped PTEs are not modelled)", false },
 		},
 	},
 	[FL_SW_SWAP_COW] = {
@@ -200,9 +200,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "reuse_swap_page", "", "", false, false, false,
-			  "reuse_swap_page(): mappings plus swap count == 1, other references not counted (kept in do_swap_page after do_wp_page moved to page_count in v5.9: the vmsplice leak came back after a swap-out)" },
+			  "reuse_swap_page(): mappings plus swap count == 1, other references not counted (kept in do_swap_page after do_wp_page moved to page_count in v5.9: the vmsplice leak came back after a swap-out)", false },
 			{ "page_count", "c145e0b47c77", "v5.18", false, false, false,
-			  "\"mm: streamline COW logic in do_swap_page()\": free the swap cache if possible, then reuse only when ours is the only reference (v5.19 also trusts the swap PTE's exclusive bit)" },
+			  "\"mm: streamline COW logic in do_swap_page()\": free the swap cache if possible, then reuse only when ours is the only reference (v5.19 also trusts the swap PTE's exclusive bit)", false },
 		},
 	},
 	[FL_SW_FOLLOW_PFN_PTE] = {
@@ -212,15 +212,15 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 5,
 		.values = {
 			{ "get_only", "3faa52c03f44", "v5.7", false, false, false,
-			  "-EFAULT only for FOLL_GET (1027e4436b6a); the FOLL_PIN rework missed this path, so a pin gets -EEXIST and the loop skips the slot but counts it: pages[i] keeps garbage (v5.7-v5.17)" },
+			  "-EFAULT only for FOLL_GET (1027e4436b6a); the FOLL_PIN rework missed this path, so a pin gets -EEXIST and the loop skips the slot but counts it: pages[i] keeps garbage (v5.7-v5.17)", false },
 			{ "get_pin", "7196040e19ad", "v5.18", false, false, false,
-			  "\"mm: fix invalid page pointer returned with FOLL_PIN gups\": -EFAULT for FOLL_GET | FOLL_PIN; the loop returns i ? i : -EFAULT" },
+			  "\"mm: fix invalid page pointer returned with FOLL_PIN gups\": -EFAULT for FOLL_GET | FOLL_PIN; the loop returns i ? i : -EFAULT", false },
 			{ "eexist_bail", "65462462ffb2", "v5.18", false, false, false,
-			  "\"mm/gup: follow_pfn_pte(): -EEXIST cleanup\": follow_pfn_pte always returns -EEXIST; __get_user_pages stops (i ? i : -EEXIST) when pages != NULL and skips only for pages == NULL (mlock, populate)" },
+			  "\"mm/gup: follow_pfn_pte(): -EEXIST cleanup\": follow_pfn_pte always returns -EEXIST; __get_user_pages stops (i ? i : -EEXIST) when pages != NULL and skips only for pages == NULL (mlock, populate)", false },
 			{ "warn_continue", "", "", true, false, false,
-			  "from the seed-002 thread: keep the skip, add WARN_ON_ONCE(pages): the caller still gets the garbage slot" },
+			  "from the seed-002 thread: keep the skip, add WARN_ON_ONCE(pages): the caller still gets the garbage slot", false },
 			{ "return_zero", "", "", true, false, false,
-			  "from the seed-002 thread (Jason Gunthorpe): bail out of the loop on a pageless PTE when pages != NULL, returning the count so far - 0 when it is the first page, which callers read as no progress and no error" },
+			  "from the seed-002 thread (Jason Gunthorpe): bail out of the loop on a pageless PTE when pages != NULL, returning the count so far - 0 when it is the first page, which callers read as no progress and no error", false },
 		},
 	},
 	[FL_SW_ZERO_PAGE_READ] = {
@@ -230,7 +230,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 3,
 		.values = {
 			{ "zero_page", "", "", false, false, false,
-			  "do_anonymous_page maps the shared zero page read-only (pte_special) for a read fault; mfill_atomic_pte_zeropage (UFFDIO_ZEROPAGE) maps it too.  pagemap: present, never exclusive" },
+			  "do_anonymous_page maps the shared zero page read-only (pte_special) for a read fault; mfill_atomic_pte_zeropage (UFFDIO_ZEROPAGE) maps it too.  pagemap: present, never exclusive", false },
 			{ "fresh_page", "", "", false, false, false,
 			  "host configuration: a read fault takes do_anonymous_page's allocation branch, as a write fault does: a fresh zeroed exclusive page, writable and dirty when the VMA is VM_WRITE (pagemap: present|exclusive); UFFDIO_ZEROPAGE still maps the zero page.  Measured on a 6.18 guest booted with the vendor parameter pvm_no_zero_page=1 (its implementation is not public; the registers agree with this).  Upstream precedent: mm_forbids_zeropage() (see mm_forbids)",
 			  true },
@@ -246,9 +246,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "none", "", "", false, false, false,
-			  "fork's copy_present_page checks page_maybe_dma_pinned() before it write-protects the PTE, without excluding GUP-fast: a pin taken between the check and the write-protect is left on a page that is now COW-shared, and the parent's next write copies away from it (found again by faultline's random concurrent generator)" },
+			  "fork's copy_present_page checks page_maybe_dma_pinned() before it write-protects the PTE, without excluding GUP-fast: a pin taken between the check and the write-protect is left on a page that is now COW-shared, and the parent's next write copies away from it (found again by faultline's random concurrent generator)", false },
 			{ "write_protect_seq", "57efa1fe5957", "v5.11", false, true, false,
-			  "\"mm/gup: prevent gup_fast from racing with COW during fork\": copy_page_range wraps a COW mapping's copy in mm->write_protect_seq (write side); GUP-fast with FOLL_PIN reads it before the walk (odd: fall back) and re-checks it after (changed: unpin and fall back to the slow path, which waits for fork's mmap_lock).  Backported to 5.10.y stable (537946556cc9).  The release is from its merge in December 2020 (the v5.11 merge window), not confirmed from a tag" },
+			  "\"mm/gup: prevent gup_fast from racing with COW during fork\": copy_page_range wraps a COW mapping's copy in mm->write_protect_seq (write side); GUP-fast with FOLL_PIN reads it before the walk (odd: fall back) and re-checks it after (changed: unpin and fall back to the slow path, which waits for fork's mmap_lock).  Backported to 5.10.y stable (537946556cc9).  The release is from its merge in December 2020 (the v5.11 merge window), not confirmed from a tag", false },
 		},
 	},
 	[FL_SW_CLEAR_REFS_SKIP_PINNED] = {
@@ -258,9 +258,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "off", "", "", false, false, false,
-			  "every present PTE is write-protected and cleaned" },
+			  "every present PTE is write-protected and cleaned", false },
 			{ "on", "9348b73c2e1b", "v5.11", false, false, false,
-			  "\"mm: don't play games with pinned pages in clear_page_refs\": skip writable PTEs in COW mappings when mm->has_pinned and page_maybe_dma_pinned()" },
+			  "\"mm: don't play games with pinned pages in clear_page_refs\": skip writable PTEs in COW mappings when mm->has_pinned and page_maybe_dma_pinned()", false },
 		},
 	},
 	[FL_SW_SWAP_SKIP_PINNED] = {
@@ -270,9 +270,9 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 		.nvalues = 2,
 		.values = {
 			{ "off", "", "", false, false, false,
-			  "a pinned page is added to the swap cache and unmapped (its PTEs become swap entries); pageout then keeps it, unwritten, since the pin's references make it not freeable" },
+			  "a pinned page is added to the swap cache and unmapped (its PTEs become swap entries); pageout then keeps it, unwritten, since the pin's references make it not freeable", false },
 			{ "on", "feb889fb40fa", "v5.11", false, false, false,
-			  "\"mm: don't put pinned pages into the swap cache\": if page_maybe_dma_pinned(), keep the page as it is (keep_locked) before add_to_swap" },
+			  "\"mm: don't put pinned pages into the swap cache\": if page_maybe_dma_pinned(), keep the page as it is (keep_locked) before add_to_swap", false },
 		},
 	},
 };
