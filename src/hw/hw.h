@@ -63,6 +63,16 @@ enum fl_obj_type {
 #define FL_OBJ_IDX(o)		((o) & 0xfffffu)
 #define FL_OBJ_PTE(mm, vpn)	FL_OBJ(FL_OT_PTE, (mm) * FL_VPNS + (vpn))
 #define FL_OBJ_SPEC(mm, vpn)	FL_OBJ(FL_OT_SPEC, (mm) * FL_VPNS + (vpn))
+/*
+ * The private spec memory of a whole mm, as fork's snapshot sees it.  The
+ * snapshot reads every page's spec at once, more objects than a footprint
+ * holds, so it writes this one instead, and every step that writes a
+ * private spec page without being ordered against fork otherwise (a
+ * device's DMA through a pin: no TLB, no PTE, no mmap_lock) reads it as
+ * well as the page's own object.  Reads never conflict with each other, so
+ * those steps stay independent of one another.
+ */
+#define FL_OBJ_SPEC_MM(mm)	FL_OBJ(FL_OT_SPEC, 0x70000 + (mm))
 
 /* --- PTE format (x86-like; software bits where x86 has them) ----------- */
 typedef uint32_t pte_t;

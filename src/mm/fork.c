@@ -31,7 +31,14 @@ int fl_dup_mm(struct fl_task *t, int child)
 		dst->vm_flags &= ~VM_LOCKED;
 		fl_copy_page_range(t, child, parent, dst, src);
 	}
-	fl_flush_tlb_mm(t, parent);
+	/*
+	 * The spec snapshot (hooks.fork) is taken in the flush's step, and
+	 * reads the parent's whole private spec memory: the step says so
+	 * (FL_OBJ_SPEC_MM), or a DMA write through a pin, which touches no
+	 * TLB, would look independent of it, and DPOR would never try the
+	 * write on the other side of the fork (the leak of 57efa1fe5957).
+	 */
+	fl_flush_tlb_mm_with(t, parent, FL_OBJ_SPEC_MM(parent));
 	fl_mm_hooks.fork(parent, child);
 	fl_mmap_write_unlock(t, parent);
 	fl_sim_yield(FL_OBJ(FL_OT_PROC, child), FL_ACC_W, "wake_up_new_task");

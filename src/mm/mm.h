@@ -243,6 +243,7 @@ int fl_pages_in_use(void);
 void fl_flush_tlb_page(struct fl_task *t, int mm, int vpn);
 void fl_flush_tlb_range(struct fl_task *t, int mm, int start, int end);
 void fl_flush_tlb_mm(struct fl_task *t, int mm);
+void fl_flush_tlb_mm_with(struct fl_task *t, int mm, uint32_t extra_obj);
 void fl_inc_tlb_flush_pending(int mm);
 void fl_dec_tlb_flush_pending(int mm);
 bool fl_mm_tlb_flush_pending(int mm);

@@ -42,11 +42,23 @@ void fl_flush_tlb_range(struct fl_task *t, int mm, int start, int end)
 
 void fl_flush_tlb_mm(struct fl_task *t, int mm)
 {
+	fl_flush_tlb_mm_with(t, mm, 0);
+}
+
+/*
+ * flush_tlb_mm in a step that also does something else the footprint must
+ * show (@extra_obj written; 0: nothing): fork's spec snapshot rides on its
+ * flush, see fl_dup_mm.
+ */
+void fl_flush_tlb_mm_with(struct fl_task *t, int mm, uint32_t extra_obj)
+{
 	struct fl_footprint fp = { 0 };
 	int n;
 
 	(void)t;
 	fl_tlb_flush_footprint(&fp);
+	if (extra_obj)
+		fl_fp_add(&fp, extra_obj, FL_ACC_W);
 	fl_sim_yield_fp(&fp, NULL, NULL, "flush_tlb_mm");
 	n = fl_tlb_flush_mm_all(mm);
 	FL_TRACE("P%d (IPI all CPUs; %d CPU%s had entries)", mm, n, n == 1 ? "" : "s");
