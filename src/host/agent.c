@@ -15,7 +15,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef FL_HAVE_LIBURING
 #include <liburing.h>
+#endif
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
@@ -40,7 +42,9 @@
 struct hpin {
 	int proc, vpn;
 	bool live;
+#ifdef FL_HAVE_LIBURING
 	struct io_uring ring;
+#endif
 };
 
 struct hpipe {
@@ -51,7 +55,9 @@ struct hpipe {
 static const struct fl_host_env *env;
 static int me;				/* this process's litmus number */
 static int uffd = -1, uffd_proc = -1;	/* the userfaultfd this process registered with */
+#ifdef FL_HAVE_LIBURING
 static int dma_fd = -1;			/* the file io_uring moves pinned data through */
+#endif
 static struct hpin pins[MAX_PINS];
 static struct hpipe pipes[MAX_PIPES];
 static int npins, npipes;
@@ -219,6 +225,7 @@ static struct hpin *pin_find(int vpn)
 	return NULL;
 }
 
+#ifdef FL_HAVE_LIBURING
 /* IORING_REGISTER_BUFFERS: pin_user_pages(FOLL_WRITE | FOLL_LONGTERM) on the page. */
 static uint64_t do_pin(const struct fl_lit_op *op)
 {
@@ -301,6 +308,37 @@ static bool pin_io(struct hpin *p, uint64_t va, bool to_page, off_t off)
 	io_uring_cqe_seen(&p->ring, cqe);
 	return res == 8;
 }
+#else
+/*
+ * Built without liburing: the host reports every pin test unsupported
+ * (host/caps.c), so these are never reached; if one is, it says why.
+ */
+static uint64_t do_pin(const struct fl_lit_op *op)
+{
+	(void)op;
+	fail("faultline was built without liburing: no io_uring pins");
+	return FL_VAL_SEGV;
+}
+
+static void do_unpin(const struct fl_lit_op *op)
+{
+	(void)op;
+}
+
+static int dma_file(void)
+{
+	return -1;
+}
+
+static bool pin_io(struct hpin *p, uint64_t va, bool to_page, off_t off)
+{
+	(void)p;
+	(void)va;
+	(void)to_page;
+	(void)off;
+	return false;
+}
+#endif
 
 static uint64_t pin_access(const struct fl_lit_op *op, int slot)
 {

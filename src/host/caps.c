@@ -4,7 +4,9 @@
  * and which preset models it.
  */
 #include <errno.h>
+#ifdef FL_HAVE_LIBURING
 #include <liburing.h>
+#endif
 #include <linux/userfaultfd.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +40,7 @@ static void probe_uffd(struct fl_host_caps *c)
 	close(fd);
 }
 
+#ifdef FL_HAVE_LIBURING
 static void probe_io_uring(struct fl_host_caps *c)
 {
 	struct io_uring ring;
@@ -60,6 +63,13 @@ static void probe_io_uring(struct fl_host_caps *c)
 	}
 	io_uring_queue_exit(&ring);
 }
+#else
+static void probe_io_uring(struct fl_host_caps *c)
+{
+	snprintf(c->io_uring_why, sizeof(c->io_uring_why),
+		 "faultline was built without liburing (install liburing-dev and rebuild): no io_uring pins");
+}
+#endif
 
 void fl_host_probe(struct fl_host_caps *c)
 {
