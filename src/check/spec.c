@@ -297,7 +297,11 @@ static void yield_spec_range(int mm, int start, int end, const char *what)
 {
 	struct fl_footprint fp = { 0 };
 
-	for (int vpn = start; vpn < end && fp.n < FL_FP_MAX; vpn++)
+	/* A range lies in one region (at most 8 pages); a longer one must not be announced in part. */
+	if (end - start > FL_FP_MAX)
+		fl_sim_limit("%s over %d pages: more than one step's footprint holds (FL_FP_MAX %d)",
+			     what, end - start, FL_FP_MAX);
+	for (int vpn = start; vpn < end; vpn++)
 		fl_fp_add(&fp, spec_obj(mm, vpn), FL_ACC_W);
 	fl_sim_yield_fp(&fp, NULL, NULL, what);
 }
