@@ -217,9 +217,12 @@ static void yield_view(const struct fl_view *v, unsigned frame_acc, const char *
 
 	fl_fp_add(&fp, fl_obj_frame(v->pfn), frame_acc);
 	fl_fp_add(&fp, spec_obj(v->mm, v->vpn), frame_acc);
-	/* Private memory: ordered against fork's snapshot of it (FL_OBJ_SPEC_MM, fl_dup_mm). */
-	if (spec_obj(v->mm, v->vpn) == FL_OBJ_SPEC(v->mm, v->vpn))
-		fl_fp_add(&fp, FL_OBJ_SPEC_MM(v->mm), FL_ACC_R);
+	/*
+	 * Ordered against the steps that read or rewrite an mm's whole spec at
+	 * once (FL_OBJ_SPEC_MM): fork's snapshot of it (fl_dup_mm), and munmap
+	 * or exit forgetting it and ending the pins on it (zero_range).
+	 */
+	fl_fp_add(&fp, FL_OBJ_SPEC_MM(v->mm), FL_ACC_R);
 	fl_sim_yield_fp(&fp, NULL, NULL, what);
 }
 

@@ -66,6 +66,20 @@ static struct fl_vma *vma_alloc(int mm)
 	fl_sim_limit("P%d needs more than %d VMAs (FL_MAX_VMAS)", mm, FL_MAX_VMAS);
 }
 
+/*
+ * The step that frees detached VMAs also makes the oracles forget the
+ * range (zero_range) and end the pins on it: it writes the mm's spec as a
+ * whole, so that a DMA through a pin is ordered against it.
+ */
+static void remove_vmas_step(int mm, const char *what)
+{
+	struct fl_footprint fp = { 0 };
+
+	fl_fp_add(&fp, fl_obj_vma(mm), FL_ACC_W);
+	fl_fp_add(&fp, FL_OBJ_SPEC_MM(mm), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, what);
+}
+
 /* split_vma: make @at a VMA boundary.  Enter: mmap_lock write-held. */
 static int split_vma(int mm, struct fl_vma *vma, int at)
 {
@@ -173,7 +187,7 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 			fl_zap_page_range(t, &tlb, v, v->start, v->end);
 	}
 	fl_tlb_finish_mmu(t, &tlb);
-	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "remove_vma_list");
+	remove_vmas_step(mm, "remove_vma_list");
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
@@ -275,7 +289,7 @@ void fl_exit_mmap(struct fl_task *t, int mm)
 			fl_zap_page_range(t, &tlb, v, v->start, v->end);
 	}
 	fl_tlb_finish_mmu(t, &tlb);
-	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "remove_vma");
+	remove_vmas_step(mm, "remove_vma");
 	for (int i = 0; i < FL_MAX_VMAS; i++)
 		fl_mm.mm[mm].vma[i].used = 0;
 	fl_mm_hooks.zero_range(mm, 0, FL_VPNS);
