@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "explore/explore.h"
+#include "explore/explore_int.h"
 #include "fuzz_common.h"
 #include "litmus/interp.h"
 #include "report/report.h"
@@ -150,41 +151,44 @@ static int64_t replay(const struct fl_policy *pol, const char *s)
  * an init error, a limit of the model (fl_sim_limit) or an execution past
  * FL_MAX_STEPS: the explorers report those as errors, which is checked above.
  */
+struct steer_sched {
+	const uint8_t *hint;
+	int nhint;
+};
+
+/* The steering as a strategy of the explorers' one run loop (explore/execute.c). */
+static int steer_pick(void *s, int n, uint32_t en, struct fl_explore_result *r)
+{
+	const struct steer_sched *st = s;
+	int t = n < st->nhint ? st->hint[n] : 0;
+
+	(void)r;
+	if (t >= fl_sim.nthreads || !(en & (1u << t))) {
+		int k = t % __builtin_popcount(en);
+
+		for (t = 0; t < fl_sim.nthreads; t++)
+			if ((en & (1u << t)) && k-- == 0)
+				break;
+	}
+	return t;
+}
+
 static int steer(const struct fl_policy *pol, const uint8_t *hint, int nhint, uint32_t *found)
 {
+	static const struct fl_scheduler sched = { .pick = steer_pick };
+	static struct fl_explore_result sr;
+	static uint32_t enabled[FL_MAX_STEPS];
+	struct steer_sched st = { hint, nhint };
 	struct fl_program prog;
-	bool deadlock = false;
 	int n = 0;
 
 	if (prepare(pol, &prog))
 		return -1;
-	prog.reset(prog.ctx);
-	if (fl_sim.limited)
+	memset(&sr, 0, sizeof(sr));
+	/* A limit of the model or FL_MAX_STEPS stops it: the explorers report those, located. */
+	if (fl_execute(&prog, &sched, &st, choice, enabled, &sr, fl_now(), &n) != FL_EXEC_DONE)
 		return -1;
-	for (;;) {
-		uint32_t en = fl_sim_enabled_mask();
-		int t = n < nhint ? hint[n] : 0;
-
-		if (!en) {
-			deadlock = !fl_sim_all_done();
-			break;
-		}
-		if (n >= FL_MAX_STEPS)
-			return -1;
-		if (t >= fl_sim.nthreads || !(en & (1u << t))) {
-			int k = t % __builtin_popcount(en);
-
-			for (t = 0; t < fl_sim.nthreads; t++)
-				if ((en & (1u << t)) && k-- == 0)
-					break;
-		}
-		choice[n++] = (uint8_t)t;
-		fl_sim_run(t);
-		if (fl_sim.limited)
-			return -1;	/* a limit of the model: the explorers report it, located */
-		fl_sim_refresh_after(t);
-	}
-	*found = prog.finish(prog.ctx, deadlock);
+	*found = sr.found;
 	return n;
 }
 
