@@ -8,7 +8,6 @@
 # names a file that `faultline gen print seq|conc --seed 1 --index N` writes out again.
 # FL_RANDOM_SEQ / FL_RANDOM_CONC change the batch sizes (defaults: 300 and 30: about 35 s on this
 # two-core machine when it is quiet, two to three minutes when six other jobs share it).
-# Concurrent scenario 30 of seed 1 needs more executions than the rest: the batch stops before it.
 set -e
 fl=${1:-build/faultline}
 here=$(dirname "$0")

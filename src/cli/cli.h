@@ -71,8 +71,6 @@ struct fl_config {
  * help (the caller exits FL_EXIT_USAGE).
  */
 int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***files, int *nfiles);
-/* The same into the caller's array of @maxfiles (more is an error that names the limit). */
-int fl_cli_parse_opts(int argc, char **argv, int first, struct fl_cli_opts *o, const char **files, int *nfiles, int maxfiles);
 /* Print the help of @cmd to @f; returns false for an unknown command. */
 bool fl_cli_help(FILE *f, const char *cmd);
 

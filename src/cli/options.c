@@ -377,20 +377,3 @@ int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***fil
 	}
 	return 0;
 }
-
-int fl_cli_parse_opts(int argc, char **argv, int first, struct fl_cli_opts *o, const char **files, int *nfiles,
-		      int maxfiles)
-{
-	const char **all;
-
-	(void)first;	/* always 2: the options follow the command name */
-	if (fl_cli_parse(argc, argv, o, &all, nfiles))
-		return -1;
-	if (*nfiles > maxfiles) {
-		fprintf(stderr, "faultline %s: too many files or paths (%d; at most %d here)\n", argv[1], *nfiles,
-			maxfiles);
-		return -1;
-	}
-	memcpy(files, all, sizeof(*files) * (size_t)*nfiles);
-	return 0;
-}

@@ -14,7 +14,8 @@ struct lines {
 	bool removable[DD_MAX_LINES];
 };
 
-static void split(const char *text, struct lines *l)
+/* False when the text has more lines than DD_MAX_LINES (then it is not shrunk at all). */
+static bool split(const char *text, struct lines *l)
 {
 	const char *p = text;
 
@@ -29,6 +30,7 @@ static void split(const char *text, struct lines *l)
 		l->n++;
 		p += n;
 	}
+	return *p == '\0';
 }
 
 /* The text with every fixed line and the removable lines flagged in @keep. */
@@ -57,7 +59,11 @@ int fl_ddmin_lines(char *text, int len, fl_ddmin_pred pred, void *ctx, int max_t
 		return 0;
 	}
 	memcpy(orig, text, strlen(text) + 1);
-	split(orig, &l);
+	if (!split(orig, &l)) {
+		free(orig);
+		free(cand);
+		return 0;
+	}
 	for (int i = 0; i < l.n; i++) {
 		keep[i] = l.removable[i];
 		if (keep[i])

@@ -75,7 +75,7 @@ static int parse_kinds(const char *s, int n, uint64_t *m, uint8_t *min, int *bad
 		if (e < j) {
 			for (int d = e + 1; d < j; d++)
 				count = s[d] >= '0' && s[d] <= '9' && count < 100 ? count * 10 + (s[d] - '0') : -1000;
-			if (!min || count < 1)
+			if (!min || count < 1 || count > 255)	/* uses_min is a uint8_t */
 				k = -1;
 		}
 		if (k < 0) {
@@ -259,6 +259,12 @@ int fl_known_load(const char *path, struct fl_known_list *l, char *err, int errl
 		lineno++;
 		if (strncmp(line, "known ", 6))
 			continue;
+		if (!strchr(line, '\n') && !feof(f)) {	/* a cut line would match more than it says */
+			snprintf(err, (size_t)errlen, "%s:%d:%d: known-open line longer than %d characters", path, lineno,
+				 (int)sizeof(line) - 1, (int)sizeof(line) - 2);
+			fclose(f);
+			return -1;
+		}
 		if (l->n == FL_KNOWN_MAX) {
 			snprintf(err, (size_t)errlen, "%s:%d:1: too many known-open lines (FL_KNOWN_MAX = %d)", path,
 				 lineno, FL_KNOWN_MAX);

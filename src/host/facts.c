@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "host/host_int.h"
+#include "report/report.h"
 
 static const char *tri(int v, const char *yes, const char *no)
 {
@@ -87,13 +88,8 @@ static void ji(FILE *f, const char *name, int v)
 
 static void js(FILE *f, const char *name, const char *v)
 {
-	fprintf(f, ", \"%s\": \"", name);
-	for (; *v; v++)
-		if (*v == '"' || *v == '\\')
-			fprintf(f, "\\%c", *v);
-		else if ((unsigned char)*v >= 0x20)
-			fputc(*v, f);
-	fputc('"', f);
+	fprintf(f, ", \"%s\": ", name);
+	fl_json_str(f, v);
 }
 
 void fl_host_facts_json(FILE *f, const struct fl_host_caps *c)

@@ -182,7 +182,7 @@ static bool spawn_to(char *const argv[], const char *out)
 /* CONFIG_PER_VMA_LOCK from /boot/config-<release>, else /proc/config.gz (through gzip -dc). */
 static void probe_config(const char *root, struct fl_host_caps *c)
 {
-	char path[512], tmp[64], line[256];
+	char path[512], tmp[] = "/tmp/faultline-config-XXXXXX", line[256];
 	FILE *f = NULL;
 
 	c->per_vma_lock = -1;
@@ -191,14 +191,17 @@ static void probe_config(const char *root, struct fl_host_caps *c)
 		snprintf(c->config_src, sizeof(c->config_src), "/boot/config-%s", c->release);
 	} else {
 		snprintf(path, sizeof(path), "%s/proc/config.gz", root);
-		snprintf(tmp, sizeof(tmp), "/tmp/faultline-config-%d", (int)getpid());
 		if (access(path, R_OK) == 0) {
 			char *argv[] = { "gzip", "-dc", path, NULL };
+			int fd = mkstemp(tmp);	/* exclusive: no name in /tmp another user can plant */
 
+			if (fd < 0)
+				return;
+			close(fd);
 			if (spawn_to(argv, tmp) && (f = fopen(tmp, "re")))
 				snprintf(c->config_src, sizeof(c->config_src), "/proc/config.gz");
+			unlink(tmp);	/* the open stream keeps it readable */
 		}
-		unlink(tmp);	/* the open stream keeps it readable */
 		if (!f)
 			return;
 	}
@@ -224,9 +227,17 @@ bool fl_host_swaps(const char *root, char *buf, int len)
 		fclose(f);
 		return false;
 	}
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%255s", dev) == 1 && n < len)
-			n += snprintf(buf + n, (size_t)(len - n), "%s%s", n ? " " : "", dev);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s", dev) != 1)
+			continue;
+		/* A list cut short would look as if a device were swapped off: say it is longer. */
+		if (n + (int)strlen(dev) + 5 >= len) {
+			snprintf(buf + n, (size_t)(len - n), "%s...", n ? " " : "");
+			n = len;
+			break;
+		}
+		n += snprintf(buf + n, (size_t)(len - n), "%s%s", n ? " " : "", dev);
+	}
 	fclose(f);
 	return n > 0;
 }

@@ -27,6 +27,17 @@ extern char **environ;
 static char swap_path[128];
 static bool swap_on;
 
+/* Is @path one of the space-separated names of @list (not a prefix of one)?  A cut list ("...") says yes. */
+static bool in_list(const char *list, const char *path)
+{
+	size_t n = strlen(path);
+
+	for (const char *p = strstr(list, path); p; p = strstr(p + 1, path))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return strstr(list, "...") != NULL;
+}
+
 void fl_host_swap_cleanup(void)
 {
 	if (swap_on && swapoff(swap_path) == 0)
@@ -99,7 +110,7 @@ int fl_host_swap_ensure(struct fl_host_caps *c, char *why, int len)
 	 * another process may swapoff its device (or ours) between tests.
 	 */
 	c->swap_active = fl_host_swaps("", c->swaps, sizeof(c->swaps));
-	if (swap_on && !strstr(c->swaps, swap_path)) {
+	if (swap_on && !in_list(c->swaps, swap_path)) {
 		swap_on = false;	/* someone swapped ours off: make it again */
 		fl_host_swap_cleanup();
 	}

@@ -40,7 +40,7 @@
 #define GUP_ENOMEM	(-ENOMEM)
 #define GUP_EEXIST	(-EEXIST)
 #define GUP_EBUSY	(-EBUSY)	/* faultin_page: VM_FAULT_RETRY, mmap_lock dropped */
-#define GUP_EMLINK	(-31)	/* follow_page_pte: unshare first */
+#define GUP_EMLINK	(-EMLINK)	/* follow_page_pte: unshare first */
 
 /* try_grab_page: one reference (FOLL_GET) or one pin (FOLL_PIN). */
 static void try_grab_page(int pfn, unsigned gup_flags)

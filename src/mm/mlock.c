@@ -28,8 +28,7 @@ static int mlock_fixup(struct fl_task *t, int start, int end)
 {
 	struct fl_vma *vma;
 
-	if (fl_vma_split_range(t->mm, start, end))
-		return -ENOMEM;
+	fl_vma_split_range(t->mm, start, end);
 	vma = fl_find_vma(t->mm, start);
 	if (!(vma->vm_flags & VM_LOCKED)) {
 		vma->vm_flags |= VM_LOCKED;
@@ -79,5 +78,6 @@ int fl_do_mlock(struct fl_task *t, int vpn, int npages)
 	if (err)
 		return err;
 	err = fl_mm_populate(t, vpn, npages);
-	return err == -EFAULT ? -ENOMEM : err;
+	/* __mlock_posix_error_return */
+	return err == -EFAULT ? -ENOMEM : err == -ENOMEM ? -EAGAIN : err;
 }

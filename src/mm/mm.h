@@ -290,7 +290,8 @@ int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages);
 int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int *pfns);
 void fl_vma_set_page_prot(struct fl_vma *vma);
 void fl_mm_init(int mm);
-int fl_vma_split_range(int mm, int start, int end);	/* [start, end) covered by whole VMAs, or -ENOMEM */
+/* [start, end) covered by whole VMAs (a full VMA table is a limit of the model: fl_sim_limit). */
+void fl_vma_split_range(int mm, int start, int end);
 
 /* --- mlock.c ---------------------------------------------------------------- */
 int fl_do_mlock(struct fl_task *t, int vpn, int npages);	/* 0 or -errno, as mlock(2) reports it */

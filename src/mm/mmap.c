@@ -81,19 +81,18 @@ static void remove_vmas_step(int mm, const char *what)
 }
 
 /* split_vma: make @at a VMA boundary.  Enter: mmap_lock write-held. */
-static int split_vma(int mm, struct fl_vma *vma, int at)
+static void split_vma(int mm, struct fl_vma *vma, int at)
 {
 	struct fl_vma *n;
 
 	if (at <= vma->start || at >= vma->end)
-		return 0;
+		return;
 	n = vma_alloc(mm);
 	*n = *vma;
 	n->start = (uint16_t)at;
 	if (n->shmem >= 0)
 		n->pgoff = (uint16_t)(vma->pgoff + at - vma->start);
 	vma->end = (uint16_t)at;
-	return 0;
 }
 
 /*
@@ -101,7 +100,7 @@ static int split_vma(int mm, struct fl_vma *vma, int at)
  * the piece a split at @start makes may land in a lower free slot than the
  * VMA it came from, so one pass over the slots could miss its split at @end.
  */
-int fl_vma_split_range(int mm, int start, int end)
+void fl_vma_split_range(int mm, int start, int end)
 {
 	for (int i = 0; i < FL_MAX_VMAS; i++)
 		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
@@ -109,7 +108,6 @@ int fl_vma_split_range(int mm, int start, int end)
 	for (int i = 0; i < FL_MAX_VMAS; i++)
 		if (fl_vma_live(&fl_mm.mm[mm].vma[i]))
 			split_vma(mm, &fl_mm.mm[mm].vma[i], end);
-	return 0;
 }
 
 int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
@@ -159,10 +157,7 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "detach_vmas_to_be_unmapped");
-	if (fl_vma_split_range(mm, vpn, end)) {
-		fl_mmap_write_unlock(t, mm);
-		return -ENOMEM;
-	}
+	fl_vma_split_range(mm, vpn, end);
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
@@ -202,14 +197,11 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 /* madvise(MADV_DONTFORK): the VMAs of the range are not copied into a child (VM_DONTCOPY). */
 int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages)
 {
-	int mm = t->mm, end = vpn + npages, ret = 0;
+	int mm = t->mm, end = vpn + npages;
 
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "madvise_behavior");
-	if (fl_vma_split_range(mm, vpn, end)) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	fl_vma_split_range(mm, vpn, end);
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
@@ -218,9 +210,8 @@ int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages)
 			FL_TRACE("P%d %s..%s: VM_DONTCOPY", mm, fl_va(v->start), fl_va(v->end - 1));
 		}
 	}
-out:
 	fl_mmap_write_unlock(t, mm);
-	return ret;
+	return 0;
 }
 
 /*
@@ -239,10 +230,7 @@ int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int 
 		pfns[i] = -1;
 	fl_mmap_write_lock(t, mm);
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, pfnmap ? "remap_pfn_range" : "vm_insert_pfn");
-	if (fl_vma_split_range(mm, vpn, end)) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	fl_vma_split_range(mm, vpn, end);
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
@@ -271,7 +259,6 @@ int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int 
 		if (pfns[p - vpn] < 0)
 			fl_put_page(pfn);
 	}
-out:
 	fl_mmap_write_unlock(t, mm);
 	return ret;
 }

@@ -210,10 +210,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 			nstart = tmp;	/* newflags == oldflags: nothing to do, no split */
 			continue;
 		}
-		if (fl_vma_split_range(mm, nstart, tmp)) {
-			ret = -ENOMEM;
-			break;
-		}
+		fl_vma_split_range(mm, nstart, tmp);
 		mprotect_fixup(t, fl_find_vma(mm, nstart), vm_prot);
 		nstart = tmp;
 	}

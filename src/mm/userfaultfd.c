@@ -18,7 +18,6 @@
 #include "mm/hooks.h"
 #include "mm/mm.h"
 
-int fl_vma_split_range(int mm, int start, int end);
 
 /* The uffd mode bits of vm_flags (__VM_UFFD_FLAGS; minor mode is not modelled). */
 #define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_WP)
@@ -94,10 +93,7 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 		if (!vma_in_range(v, vpn, end) || uffd_register_skips(v, vm_flags) ||
 		    (v->start >= vpn && v->end <= end))
 			continue;
-		if (fl_vma_split_range(mm, v->start > vpn ? v->start : vpn, v->end < end ? v->end : end)) {
-			ret = -ENOMEM;
-			goto out;
-		}
+		fl_vma_split_range(mm, v->start > vpn ? v->start : vpn, v->end < end ? v->end : end);
 		i = -1;
 	}
 	for (int i = 0; i < FL_MAX_VMAS; i++) {

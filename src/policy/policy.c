@@ -420,6 +420,7 @@ int fl_policy_selfcheck(char *err, int errlen)
 
 		SELFCHECK(d->name && d->where && d->doc, "switch %d has no name, where or doc (a switch added to enum fl_switch but not to the table?)", s);
 		SELFCHECK(d->nvalues >= 1 && d->nvalues <= FL_MAX_SWITCH_VALUES, "switch %s: %d values", d->name, d->nvalues);
+		SELFCHECK(d->nvalues + d->nreverts <= FL_MAX_TIMELINE, "switch %s: a timeline longer than FL_MAX_TIMELINE", d->name);
 		for (int v = 0; v < d->nvalues; v++) {
 			const struct fl_switch_value *x = &d->values[v];
 
