@@ -90,6 +90,13 @@ struct fl_check_state {
 	/* fork's early copy of a pinned page: the child's data is what the page held at the copy. */
 	uint16_t fork_snap[FL_MAX_MM][FL_VPNS][FL_PAGE_WORDS];
 	uint8_t fork_snap_valid[FL_MAX_MM][FL_VPNS];
+	/*
+	 * A pin's view is valid only if no munmap/exit of its address came
+	 * between GUP finding the page and the harness recording the pin:
+	 * zero_range counts per page, GUP notes the count it saw, per thread.
+	 */
+	uint16_t unmap_gen[FL_MAX_MM][FL_VPNS];
+	uint16_t grab_gen[FL_SIM_MAX_THREADS + 1];	/* by thread (init: 0) */
 	int nviews;
 	struct fl_view view[FL_MAX_VIEWS];
 };
@@ -109,6 +116,8 @@ void fl_violate(enum fl_prop p, int tid, const char *fmt, ...) __attribute__((fo
 
 /* --- spec memory (spec.c) ---------------------------------------------- */
 void fl_spec_reset(void);
+/* GUP grabbed the page mapped at @vpn (mm/hooks.h gup_grabbed). */
+void fl_spec_gup_grabbed(int mm, int vpn);
 /* Allocate the tag for a store about to be performed. */
 uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val);
 /* The store landed (hw access completed); apply it to the spec. */

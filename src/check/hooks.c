@@ -23,6 +23,7 @@ const struct fl_mm_hooks fl_mm_hooks = {
 	.zero_range = fl_spec_zero_range,
 	.fork = fl_spec_fork,
 	.fork_copy_page = fl_spec_fork_copy_page,
+	.gup_grabbed = fl_spec_gup_grabbed,
 	.page_filled = fl_spec_page_filled,
 	.uffd_wp_begin = fl_spec_uffd_wp_begin,
 	.uffd_wp_end = fl_spec_uffd_wp_end,

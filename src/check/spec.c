@@ -173,20 +173,33 @@ void fl_spec_zero_range(int mm, int start, int end)
 			for (int vpn = start; vpn < end; vpn++)
 				fl_chk.wp_call[c].covered[vpn] = 0;
 	/* The mapping is gone: a pin on it may legitimately diverge from now on. */
+	for (int vpn = start; vpn < end; vpn++)
+		fl_chk.unmap_gen[mm][vpn]++;
 	for (int i = 0; i < fl_chk.nviews; i++)
 		if (fl_chk.view[i].mm == mm && fl_chk.view[i].vpn >= start && fl_chk.view[i].vpn < end)
 			fl_chk.view[i].valid = 0;
 }
 
+void fl_spec_gup_grabbed(int mm, int vpn)
+{
+	fl_chk.grab_gen[fl_sim.cur + 1] = fl_chk.unmap_gen[mm][vpn];
+}
+
+/*
+ * Record the pin (or pipe buffer) the running thread's GUP just took.  If
+ * the address was unmapped after GUP found the page there, the pin starts
+ * out as one the process has forgotten, as zero_range leaves older ones.
+ */
 int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe)
 {
+	bool valid = fl_chk.grab_gen[fl_sim.cur + 1] == fl_chk.unmap_gen[mm][vpn];
 	struct fl_view *v;
 
 	/* fl_scenario_check_limits() refuses scenarios that could need more. */
 	if (fl_chk.nviews == FL_MAX_VIEWS)
 		fl_sim_limit("more than %d pins and pipe buffers (FL_MAX_VIEWS)", FL_MAX_VIEWS);
 	v = &fl_chk.view[fl_chk.nviews];
-	*v = (struct fl_view){ .used = 1, .valid = 1, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
+	*v = (struct fl_view){ .used = 1, .valid = valid, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
 			       .pfn = (int16_t)pfn };
 	return fl_chk.nviews++;
 }

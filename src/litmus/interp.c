@@ -102,7 +102,16 @@ static void harness_get_page(struct fl_task *t, int vpn)
  */
 static void remember_ref(struct fl_task *t, int vpn, int pfn, bool pin)
 {
-	fl_sim_yield(FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_W, pin ? "the pin is held" : "the reference is held");
+	struct fl_footprint fp = { 0 };
+
+	/*
+	 * A pin (or pipe buffer) recorded here is judged by whether its
+	 * address was unmapped since GUP took the page (fl_spec_view_add):
+	 * ordered against munmap/exit forgetting the range (FL_OBJ_SPEC_MM).
+	 */
+	fl_fp_add(&fp, FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_W);
+	fl_fp_add(&fp, FL_OBJ_SPEC_MM(t->mm), FL_ACC_R);
+	fl_sim_yield_fp(&fp, NULL, NULL, pin ? "the pin is held" : "the reference is held");
 	/* fl_scenario_check_limits() bounds the references a scenario can take. */
 	if (fl_is.nhrefs == FL_MAX_HREFS)
 		fl_sim_limit("more than %d get_page/pin references held (FL_MAX_HREFS)", FL_MAX_HREFS);

@@ -34,6 +34,13 @@ struct fl_mm_hooks {
 	void (*zero_range)(int mm, int start, int end);
 	void (*fork)(int parent, int child);
 	void (*fork_copy_page)(int parent, int child, int vpn);
+	/*
+	 * GUP took a reference or pin on the page @vpn maps, in the step that
+	 * found it mapped there (follow_page_pte under the PTL, or GUP-fast's
+	 * re-check of the PTE).  A later munmap of @vpn ends what the caller
+	 * may expect of the page (zero_range).
+	 */
+	void (*gup_grabbed)(int mm, int vpn);
 	/* A page whose first word @tag wrote became visible at @vpn (UFFDIO_COPY). */
 	void (*page_filled)(int mm, int vpn, uint32_t tag, int pfn);
 	/* UFFDIO_WRITEPROTECT on [start, end) begins / returns; a PTE it left uffd-wp; wp dropped. */
