@@ -117,5 +117,6 @@ int fl_cmd_policies(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_conform(int argc, char **argv);
 int fl_cmd_gen(int argc, char **argv);
+void fl_cli_gen_help(FILE *f);	/* cli/gen.c: `faultline gen --help` */
 
 #endif

@@ -65,6 +65,10 @@ int main(int argc, char **argv)
 		if (argc > 2 && !strcmp(argv[1], "help")) {
 			if (fl_cli_help(stdout, argv[2]))
 				return FL_EXIT_OK;
+			if (!strcmp(argv[2], "gen")) {
+				fl_cli_gen_help(stdout);
+				return FL_EXIT_OK;
+			}
 			fprintf(stderr, "faultline: unknown command '%s'\n", argv[2]);
 			usage(stderr);
 			return FL_EXIT_USAGE;
