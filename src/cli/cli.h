@@ -37,6 +37,9 @@ struct fl_cli_opts {
 	int runs;			/* conform: host runs per threaded test (0 = default) */
 	int timeout_ms;			/* conform: time limit per host run (0 = default) */
 	bool quiet;			/* no live status line */
+	const char *junit;		/* test: a JUnit XML report to this file */
+	bool tap;			/* test: TAP on stdout */
+	const char *html;		/* run, replay: the trace as an HTML page */
 };
 
 /*
