@@ -102,8 +102,8 @@ static const struct cmd {
 	  "  --seed S              the random strategy's seed, 0..2^64-1 (default 0)\n" HELP_MAXEXEC_RUN
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
 	  "                        one object per expect line\n" HELP_QUIET
-	  "  --html OUT.html       with --kernel: also write the first counterexample (fewest\n"
-	  "                        preemptions, then steps) as one self-contained HTML page: a\n"
+	  "  --html OUT.html       with --kernel: also write the first counterexample printed\n"
+	  "                        as one self-contained HTML page: a\n"
 	  "                        column per CPU, a step slider, the state of what each step\n"
 	  "                        touched, the violating step and the steps it depends on\n" HELP_HELP
 	  "\n"
