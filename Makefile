@@ -97,6 +97,10 @@ corpus: $(B)/faultline
 sanitize: $(B)/faultline-san
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san test litmus/
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san conform litmus/conformance
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san run \
+	  litmus/seed000/clear-refs-cow-race.litmus --kernel v5.10 --html $(B)/san-trace.html >/dev/null; test $$? -eq 1
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(B)/faultline-san test litmus/seed000 \
+	  --tap --junit $(B)/san-junit.xml >/dev/null
 
 # The conformance corpus on the running kernel: every test agrees with the model or is reported
 # unsupported with its reason (a missing feature is not a failure).  Then: nothing left behind.

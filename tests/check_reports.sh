@@ -109,6 +109,34 @@ PY
 "$F" test $ZERO --tap --json >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--tap with --json is a usage error"
 
+# --- --html: only with one configuration; nothing violated, nothing to draw; a bad path is exit 2. ---
+n=$((n + 1))
+"$F" run $RACE --html "$T/x.html" >/dev/null 2>&1
+[ $? -eq 2 ] && [ ! -e "$T/x.html" ] || fail "run --html without --kernel is a usage error"
+n=$((n + 1))
+"$F" run $RACE --kernel latest --html "$T/y.html" >/dev/null 2>"$T/err"
+[ $? -eq 0 ] && [ ! -e "$T/y.html" ] && grep -q "no counterexample to draw" "$T/err" ||
+	fail "run --html with nothing violated says so and writes nothing"
+n=$((n + 1))
+"$F" run $RACE --kernel v5.10 --html "$T/no/such/dir/z.html" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && grep -q "cannot write" "$T/err" || fail "run --html to a path that cannot be written: exit 2"
+n=$((n + 1))
+"$F" test $ZERO --junit "$T/no/such/dir/j.xml" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] && grep -q "cannot write" "$T/err" || fail "test --junit to a path that cannot be written: exit 2"
+# The page's data block is JSON too, and a hostile description cannot close its <script>.
+sed "s/^\"seed 000[^\"]*\"/\"<\/script><script>alert(1)<\/script> back\\\\slash \&amp;\"/" $RACE >"$D/race.litmus"
+n=$((n + 1))
+"$F" run "$D/race.litmus" --kernel v5.10 --html "$T/h.html" >/dev/null 2>&1
+python3 - "$T/h.html" <<'PY' || fail "replay --html: the data block is not JSON, or a description escaped it"
+import json, re, sys
+s = open(sys.argv[1], encoding="utf-8").read()
+blocks = re.findall(r'<script type="application/json" id="fl-data">(.*?)</script>', s, re.S)
+assert len(blocks) == 1
+json.loads(blocks[0])
+assert s.count("</script>") == 2, s.count("</script>")
+assert "&lt;/script&gt;&lt;script&gt;alert(1)" in s, "the hostile description is not in the page"
+PY
+
 if [ $fails -ne 0 ]; then
 	echo "check_reports: $fails of $n checks failed"
 	exit 1
