@@ -121,6 +121,20 @@ void fl_pte_unlock(struct fl_task *t, int mm, int vpn)
 	fl_sim_atomic_dec();
 }
 
+/*
+ * lockdep_assert_held(ptl), as pte_offset_map_lock's callers rely on: the
+ * running context (a thread, or init and teardown, which run outside every
+ * thread) holds the PTL of @vpn's page table.  The PTE setters in
+ * pgtable.c call it, so a model path that writes a PTE without the lock is
+ * a model bug, not a race the explorer reports.
+ */
+void fl_assert_pte_locked(int mm, int vpn)
+{
+	const struct fl_spinlock *l = &fl_mm.mm[mm].ptl[vpn / FL_PTES_PER_TABLE];
+
+	FL_BUG_ON(l->owner != (fl_sim.cur >= 0 ? fl_sim.cur + 1 : -1), "PTL not held");
+}
+
 static bool page_unlocked(const void *arg)
 {
 	const struct fl_page *p = arg;

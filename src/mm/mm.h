@@ -203,6 +203,8 @@ void fl_mmap_assert_write_locked(int mm);
 /* pte_offset_map_lock / pte_unmap_unlock: the PTL of the table holding @vpn. */
 void fl_pte_lock(struct fl_task *t, int mm, int vpn);
 void fl_pte_unlock(struct fl_task *t, int mm, int vpn);
+/* lockdep_assert_held(ptl): the running context holds that PTL (else a model bug). */
+void fl_assert_pte_locked(int mm, int vpn);
 bool fl_trylock_page(struct fl_task *t, int pfn);
 void fl_lock_page(struct fl_task *t, int pfn);
 void fl_unlock_page(struct fl_task *t, int pfn);
