@@ -15,6 +15,7 @@
 #include "explore/explore_int.h"
 #include "hw/hw.h"
 #include "litmus/interp.h"
+#include "litmus/ops.h"
 #include "mm/mm.h"
 #include "report/html.h"
 #include "report/report.h"
@@ -351,7 +352,7 @@ static void thread_ops(const struct fl_scenario *sc, const struct fl_lit_thread 
 	for (int i = 0; i < th->nops && o < len; i++) {
 		char op[64];
 
-		fl_report_op_str(sc, &th->ops[i], op, sizeof(op));
+		fl_op_str(sc, &th->ops[i], op, sizeof(op));
 		o += snprintf(buf + o, (size_t)(len - o), "%s%s", i ? "; " : "", op);
 	}
 }
