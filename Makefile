@@ -193,7 +193,7 @@ PCDIR       := $(LIBDIR)/pkgconfig
 VERSION     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # The public API: parse a litmus file, pick a preset and switches, explore, read the result,
 # render traces.  Headers include each other as "dir/file.h", so they keep their folders.
-PUBLIC_HDR  := check/props.h explore/explore.h litmus/ast.h litmus/interp.h policy/policy.h \
+PUBLIC_HDR  := check/props.h explore/explore.h litmus/ast.h litmus/interp.h litmus/ops.h policy/policy.h \
 	       report/report.h report/html.h sim/log.h
 
 install: $(B)/faultline $(B)/libfaultline.a

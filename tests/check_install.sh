@@ -19,6 +19,12 @@ for f in bin/faultline lib/libfaultline.a lib/pkgconfig/faultline.pc share/man/m
 done
 "$P/bin/faultline" run --help >/dev/null || fail "the installed binary does not run"
 
+# Each public header stands alone on the installed ones (what it includes was installed too).
+for h in $(cd "$P/include/faultline" && find . -name '*.h'); do
+	printf '#include "%s"\n' "${h#./}" | ${CC:-cc} -std=c11 -Wall -Werror -fsyntax-only -I"$P/include/faultline" -x c - ||
+		fail "installed header ${h#./} does not compile on its own"
+done
+
 # The example, with nothing but the installed prefix: no -Isrc, no build tree.
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 pkg-config --exists faultline || fail "pkg-config does not find faultline"
