@@ -90,7 +90,9 @@ assert [c.get("name") for c in cases] == ["%s [%s]" % (r["test"], r["kernel"]) f
 PY
 
 # --- TAP: version, plan first, one numbered line per row, kselftest's totals line. ---
-"$F" test litmus/seed000 "$D" --tap >"$T/t.tap" 2>/dev/null
+D2=$(printf '%s/h#\nx' "$T")
+mkdir -p "$D2" && printf 'garbage\n' >"$D2/bad.litmus"
+"$F" test litmus/seed000 "$D" "$D2" --tap >"$T/t.tap" 2>/dev/null
 tap_rc=$?
 n=$((n + 1))
 python3 - "$T/t.tap" <<'PY' || fail "--tap output is not TAP 13"

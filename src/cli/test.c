@@ -66,6 +66,22 @@ static void keep(struct tally *t, const struct fl_cli_opts *o, const char *file,
 	*r = (struct row){ dup_str(file), dup_str(name), dup_str(kernel), dup_str(msg), k, seconds };
 }
 
+/*
+ * A TAP description stays on its line and has no directive: a line break
+ * is a space, '#' is escaped as TAP 13 says (a file name can hold both).
+ */
+static void tap_desc(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r')
+			putchar(' ');
+		else if (*s == '#' || *s == '\\')
+			printf("\\%c", *s);
+		else
+			putchar(*s);
+	}
+}
+
 /* TAP (kselftest style): "ok N test kernel", "not ok N ...", diagnostics as "# " lines. */
 static void tap_row(struct tally *t, const char *name, const char *kernel, enum row_kind k, const char *msg)
 {
@@ -73,16 +89,23 @@ static void tap_row(struct tally *t, const char *name, const char *kernel, enum 
 
 	t->tap_n++;
 	if (msg && msg[0]) {
-		/* One "# " per line of the message, so a multi-line error stays a comment. */
-		printf("# %s %s: %s: ", name, kernel, what[k]);
-		for (const char *p = msg; *p; p++) {
+		/* One "# " per line, so that a multi-line message (or file name) stays a comment. */
+		char line[1536];
+
+		snprintf(line, sizeof(line), "%s %s: %s: %s", name, kernel, what[k], msg);
+		fputs("# ", stdout);
+		for (const char *p = line; *p; p++) {
 			putchar(*p);
 			if (*p == '\n' && p[1])
 				fputs("# ", stdout);
 		}
 		printf("\n");
 	}
-	printf("%s %d %s %s\n", k == ROW_OK ? "ok" : "not ok", t->tap_n, name, kernel);
+	printf("%s %d ", k == ROW_OK ? "ok" : "not ok", t->tap_n);
+	tap_desc(name);
+	putchar(' ');
+	tap_desc(kernel);
+	putchar('\n');
 }
 
 static const char *const row_json[] = { "ok", "mismatch", "incomplete", "error", "no-expectations" };
