@@ -103,9 +103,9 @@ static const struct cmd {
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
 	  "                        one object per expect line\n" HELP_QUIET
 	  "  --html OUT.html       with --kernel: also write the first counterexample printed\n"
-	  "                        as one self-contained HTML page: a\n"
-	  "                        column per CPU, a step slider, the state of what each step\n"
-	  "                        touched, the violating step and the steps it depends on\n" HELP_HELP
+	  "                        as one self-contained HTML page: a column per CPU, a step\n"
+	  "                        slider, the state of what each step touched, the violating\n"
+	  "                        step and the steps it depends on\n" HELP_HELP
 	  "\n"
 	  "exit status: 0 every expectation met (with --kernel: nothing violated) by a complete\n"
 	  "search; 1 a mismatch or a violation, or an INCOMPLETE search (--max-executions\n"
