@@ -270,6 +270,26 @@ void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 	yield_now(t);
 }
 
+void fl_sim_wait_fp(const struct fl_footprint *fp, fl_sim_pred pred, const void *arg, bool sleeping,
+		    const char *what)
+{
+	struct fl_sim_thread *t;
+
+	if (!fl_sim_in_thread()) {
+		if (!pred(arg) && fl_sim.on_init_blocked)
+			fl_sim.on_init_blocked(what);
+		return;
+	}
+	t = fl_sim_self();
+	if (sleeping && t->atomic > 0 && fl_sim.on_sleep_in_atomic)
+		fl_sim.on_sleep_in_atomic(t->id, what);
+	t->fp = *fp;
+	t->what = what;
+	t->can_run = pred;
+	t->pred_arg = arg;
+	yield_now(t);
+}
+
 void fl_sim_wait_user(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg, const char *what)
 {
 	if (fl_sim_in_thread())

@@ -161,6 +161,10 @@ void fl_sim_yield_fp(const struct fl_footprint *fp, fl_sim_refresh refresh,
 void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 		 bool sleeping, const char *what);
 
+/* A blocking step with a full footprint (a wait that reads several objects, as synchronize_rcu). */
+void fl_sim_wait_fp(const struct fl_footprint *fp, fl_sim_pred pred, const void *arg, bool sleeping,
+		    const char *what);
+
 /*
  * The same, for a wait that only user space can end (a thread sleeping in
  * handle_userfault until a monitor resolves the fault).  When nothing can
