@@ -208,7 +208,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 		/* vma_start_write before the split and the new flags (only this thread changes vm_flags now). */
 		if ((v->vm_flags & (VM_READ | VM_WRITE)) != vm_prot)
 			fl_vma_start_write(t, mm, v);
-		fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mprotect_fixup");
+		fl_vma_modify(t, mm, v, "mprotect_fixup");
 		if ((v->vm_flags & (VM_READ | VM_WRITE)) == vm_prot) {
 			nstart = tmp;	/* newflags == oldflags: nothing to do, no split */
 			continue;

@@ -280,7 +280,8 @@ void fl_vma_end_read(struct fl_task *t, const struct fl_vma_ref *r)
  * holding the VMA's read lock (past lock_vma_under_rcu's checks) may be
  * reading both: the data race KCSAN would report, with both sides.  The
  * step reads the VMA's rwsem, so DPOR orders it against the reader's lock
- * and unlock.  Checked where the writer's change begins.
+ * and unlock.  Checked where the writer's change begins.  The step also
+ * writes the mm's VMA object: it is the writer's step that changes the VMA.
  */
 void fl_vma_modify(struct fl_task *t, int mm, const struct fl_vma *vma, const char *what)
 {
@@ -288,10 +289,12 @@ void fl_vma_modify(struct fl_task *t, int mm, const struct fl_vma *vma, const ch
 	uint8_t mask;
 	struct fl_footprint fp = { 0 };
 
-	if (!fl_per_vma_lock())
-		return;
-	fl_fp_add(&fp, fl_obj_vma_lock(mm, slot), FL_ACC_TRY);
 	fl_fp_add(&fp, fl_obj_vma(mm), FL_ACC_W);
+	if (!fl_per_vma_lock()) {
+		fl_sim_yield_fp(&fp, NULL, NULL, what);
+		return;
+	}
+	fl_fp_add(&fp, fl_obj_vma_lock(mm, slot), FL_ACC_TRY);
 	fl_sim_yield_fp(&fp, NULL, NULL, what);
 	mask = fl_mm.mm[mm].fault_mask[slot];
 	for (int i = 0; i < FL_SIM_MAX_THREADS; i++) {
