@@ -207,6 +207,7 @@ static void vma_up_read(struct fl_task *t, const struct fl_vma_ref *r)
 		vl->readers_mask &= (uint8_t)~(1u << t->tid);
 		fl_mm.mm[r->mm].fault_mask[r->slot] &= (uint8_t)~(1u << t->tid);
 	}
+	fl_sim_set_also_reads(0);
 	wake = vl->lock.readers == 0 && vl->write_waiters > 0;
 	if (!wake)
 		return;
@@ -381,6 +382,13 @@ struct fl_vma *fl_lock_vma_under_rcu(struct fl_task *t, int vpn, struct fl_vma_r
 	}
 	if (t->tid >= 0)
 		fl_mm.mm[mm].fault_mask[ref->slot] |= (uint8_t)(1u << t->tid);
+	/*
+	 * The fault reads the VMA's fields (vm_flags, vm_page_prot, ...) at any
+	 * step until vma_end_read; with the protocol intact no writer changes
+	 * them meanwhile, but a counterfactual that breaks it must still order
+	 * those reads against the writer's steps.
+	 */
+	fl_sim_set_also_reads(fl_obj_vma(mm));
 	fl_rcu_read_unlock();
 	FL_TRACE("%s: VMA %s..%s read-locked: fault under the per-VMA lock", fl_va(vpn), fl_va(vma->start),
 		 fl_va(vma->end - 1));

@@ -86,6 +86,12 @@ struct fl_sim_thread {
 	bool user_wait;		/* blocked on user space (a userfault), not on the kernel */
 	int waits_for;		/* blocked until thread waits_for acts (-1: no such thread) */
 	uint32_t steps;		/* steps taken in this execution */
+	/*
+	 * An object every step of the thread reads while set (0: none): state
+	 * the thread's code reads anywhere without announcing it, e.g. the VMA
+	 * a fault holds under its per-VMA lock (mm/vma_lock.c).
+	 */
+	uint32_t also_reads;
 };
 
 typedef void (*fl_sim_body)(int tid);
@@ -147,6 +153,9 @@ static inline struct fl_sim_thread *fl_sim_self(void)
 {
 	return &fl_sim.t[fl_sim.cur];
 }
+
+/* Every later step of the running thread also reads @obj (0: stop). */
+void fl_sim_set_also_reads(uint32_t obj);
 
 /* Announce a step touching one object, and yield. */
 void fl_sim_yield(uint32_t obj, unsigned acc, const char *what);

@@ -400,7 +400,7 @@ static void test_dpor_matches_dfs(void **state)
 	static struct run dp, df;
 	static char *files[FL_LITMUS_MAX_FILES];
 	char err[512];
-	int nfiles = 0, compared = 0, skipped = 0;
+	int nfiles = 0, compared = 0, skipped = 0, vma_compared = 0;
 
 	(void)state;
 	/* Run from the repository root, where litmus/ is. */
@@ -438,6 +438,9 @@ static void test_dpor_matches_dfs(void **state)
 				explore_one(&w, FL_STRAT_DPOR, bound, 0, &dp);
 				assert_true(dp.complete);
 				compared++;
+				/* Per-VMA locks and RCU (seed 004): their steps and footprints are compared too. */
+				if (strstr(files[fi], "seed004/"))
+					vma_compared++;
 				/*
 				 * DPOR deepens the bound iteratively (0, 1, ..., bound); each
 				 * pass explores a subset of DFS's executions at its bound.
@@ -460,6 +463,8 @@ static void test_dpor_matches_dfs(void **state)
 	print_message("DPOR vs DFS: %d configurations compared, %d skipped, over %d files\n",
 		      compared, skipped, nfiles);
 	assert_true(compared > 0);
+	print_message("DPOR vs DFS: %d of them per-VMA lock scenarios (litmus/seed004)\n", vma_compared);
+	assert_true(vma_compared > 0);
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(w.states.v);
