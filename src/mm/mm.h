@@ -116,7 +116,7 @@ struct fl_vma_lock {
 	uint32_t ghost_epoch;		/* mm ghost epoch it was write-locked in (0: never): no wrap */
 	uint32_t free_stamp;		/* fl_rcu_stamp() of the free */
 };
-enum { FL_VMA_LIVE, FL_VMA_FREED, FL_VMA_RCU };
+enum { FL_VMA_LIVE, FL_VMA_FREED, FL_VMA_RCU, FL_VMA_TYPESAFE };
 
 struct fl_mm {
 	uint8_t live;

@@ -70,6 +70,9 @@ static bool vma_touch(const struct fl_task *t, const struct fl_vma_ref *r, const
 		return true;
 	if (vl->gen == r->gen && vl->freed == FL_VMA_RCU && fl_rcu_protects(vl->free_stamp))
 		return true;
+	/* SLAB_TYPESAFE_BY_RCU: under rcu_read_lock the memory stays a VMA, freed or reused (the re-checks' job). */
+	if (FL_POL(VMA_CACHE) == FL_VMA_CACHE_TYPESAFE && fl_rcu_read_lock_held())
+		return true;
 	fl_mm_violate(FL_MMV_USE_AFTER_FREE, t->tid,
 		      "T%d %s touches P%d's VMA (slot %d) after it was %s", t->tid, what, r->mm, r->slot,
 		      vl->gen != r->gen ? "freed and reused" :
@@ -241,6 +244,18 @@ bool fl_vma_start_read(struct fl_task *t, const struct fl_vma_ref *r)
 	fl_sim_yield_fp(&fp, NULL, NULL, "vma_start_read: down_read_trylock");
 	if (!vma_touch(t, r, "down_read_trylock"))
 		return false;
+	/*
+	 * v6.15's vm_refcnt: a detached VMA has count 0, and the reader's
+	 * inc-not-zero fails; the detach itself waits for readers to leave.
+	 */
+	if (FL_POL(VMA_CACHE) == FL_VMA_CACHE_TYPESAFE) {
+		const struct fl_vma *v = &fl_mm.mm[r->mm].vma[r->slot];
+
+		if (!v->used || v->detached) {
+			FL_TRACE("vm_refcnt is 0: detached");
+			return false;
+		}
+	}
 	/* RWSEM_READ_FAILED_MASK: a writer owns it, or one is queued. */
 	if (vl->lock.writer || vl->write_waiters) {
 		FL_TRACE("down_read_trylock failed: a writer %s", vl->lock.writer ? "holds it" : "waits");
@@ -318,7 +333,9 @@ void fl_vma_free(struct fl_task *t, int mm, int slot)
 	struct fl_vma_lock *vl = vl_of(mm, slot);
 
 	(void)t;
-	if (fl_per_vma_lock() && FL_POL(VMA_FREE) == FL_VMA_FREE_RCU) {
+	if (fl_per_vma_lock() && FL_POL(VMA_CACHE) == FL_VMA_CACHE_TYPESAFE) {
+		vl->freed = FL_VMA_TYPESAFE;	/* kmem_cache_free: reusable at once */
+	} else if (fl_per_vma_lock() && FL_POL(VMA_FREE) == FL_VMA_FREE_RCU) {
 		vl->freed = FL_VMA_RCU;
 		vl->free_stamp = fl_rcu_stamp();
 	} else {
@@ -375,7 +392,7 @@ struct fl_vma *fl_lock_vma_under_rcu(struct fl_task *t, int vpn, struct fl_vma_r
 		why = "freed";
 		goto inval;
 	}
-	if (vma->detached || !vma->used || vpn < vma->start || vpn >= vma->end) {
+	if (!FL_POL(VMA_LOOKUP_RECHECK) && (vma->detached || !vma->used || vpn < vma->start || vpn >= vma->end)) {
 		fl_vma_end_read(t, ref);
 		why = "detached or moved meanwhile";
 		goto inval;

@@ -339,6 +339,30 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "2 bits, so the explorer reaches a wrap: a wrap may make an unlocked VMA look locked (a spurious fallback), never the reverse", false },
 		},
 	},
+	[FL_SW_VMA_CACHE] = {
+		.name = "vma_cache",
+		.where = "vm_area_free, vma_start_read, lock_vma_under_rcu",
+		.doc = "whether a freed VMA's memory can be reused while a lockless reader may still hold it",
+		.nvalues = 2,
+		.values = {
+			{ "rcu_free", "", "", false, false, false,
+			  "CONFIG_PER_VMA_LOCK (v6.4): vm_area_free defers the free through call_rcu; a reader inside rcu_read_lock never sees the memory reused", false },
+			{ "typesafe_by_rcu", "ef626c1698c1", "v6.15", false, true, false,
+			  "\"mm: make vma cache SLAB_TYPESAFE_BY_RCU\" (with vm_refcnt replacing the rwsem and the detached flag, modelled here with the rwsem's semantics): freed at once, so a VMA found under RCU may be freed and reused for another range (or mm) before the reader locks it; lock_vma_under_rcu's re-check of detached, the range (and vm_mm) after locking catches it.  The id is from a development-tree copy of the patch (link 2025-02-13) and the release from its date: neither confirmed", false },
+		},
+	},
+	[FL_SW_VMA_LOOKUP_RECHECK] = {
+		.name = "vma_lookup_recheck",
+		.where = "lock_vma_under_rcu",
+		.doc = "whether lock_vma_under_rcu re-checks, after vma_start_read, that the VMA is attached and covers the address",
+		.nvalues = 2,
+		.values = {
+			{ "on", "", "", false, false, false,
+			  "re-check detached and vm_start <= address < vm_end under the VMA lock; fail (fall back to mmap_lock) otherwise", false },
+			{ "off", "", "", false, false, true,
+			  "trust the lookup: a VMA detached, or freed and reused for another range, between the lookup and the lock is used for the fault anyway", false },
+		},
+	},
 	[FL_SW_VMA_READ_RECHECK] = {
 		.name = "vma_read_recheck",
 		.where = "vma_start_read",
@@ -374,7 +398,8 @@ static struct fl_preset presets[] = {
 	{ "v6.5", "fork write-locks the parent's VMAs (fb49c455323f)", 0, NULL, { { 0 } } },
 	{ "v6.6", "swap and userfault faults under the VMA lock (1235ccd05b6d)", 0, NULL, { { 0 } } },
 	{ "v6.7", "shared (shmem) faults under the VMA lock (4ed4379881aa)", 0, NULL, { { 0 } } },
-	{ "latest", "every merged change modelled: v6.7's per-VMA lock coverage (the host runs 6.18)", 0, NULL, { { 0 } } },
+	{ "v6.15", "the VMA cache is SLAB_TYPESAFE_BY_RCU (ef626c1698c1, unverified), with vm_refcnt", 0, NULL, { { 0 } } },
+	{ "latest", "every merged change modelled: v6.15's per-VMA locks (the host runs 6.18)", 0, NULL, { { 0 } } },
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 

@@ -53,6 +53,8 @@ enum fl_switch {
 	FL_SW_VMA_FREE,			/* vm_area_free: via call_rcu, or at once */
 	FL_SW_VMA_SEQ_BITS,		/* width of mm_lock_seq / vm_lock_seq */
 	FL_SW_VMA_READ_RECHECK,		/* vma_start_read re-checks the seq under the rwsem */
+	FL_SW_VMA_CACHE,		/* vm_area_cachep: RCU-deferred frees, or SLAB_TYPESAFE_BY_RCU reuse */
+	FL_SW_VMA_LOOKUP_RECHECK,	/* lock_vma_under_rcu re-checks detached / range after locking */
 	FL_SW__COUNT
 };
 
@@ -80,6 +82,12 @@ enum {
 	FL_VMA_SEQ_2,			/* counterfactual: 2 bits, so the explorer reaches a wrap */
 };
 /* Values of FL_SW_VMA_READ_RECHECK: 0 = on (as merged), 1 = off (counterfactual). */
+/* Values of FL_SW_VMA_CACHE. */
+enum {
+	FL_VMA_CACHE_RCU_FREE,		/* v6.4: vm_area_free defers the free through call_rcu */
+	FL_VMA_CACHE_TYPESAFE,		/* v6.15: freed at once, the slab type-stable under RCU: a VMA may be reused */
+};
+/* Values of FL_SW_VMA_LOOKUP_RECHECK: 0 = on (as merged), 1 = off (counterfactual). */
 
 /* Values of FL_SW_GUP_FAST_FORK: 0 = none, 1 = write_protect_seq (57efa1fe5957, v5.11). */
 /* Values of FL_SW_UFFD_WP_RANGE. */
