@@ -239,7 +239,8 @@ void fl_vma_end_read(struct fl_task *t, const struct fl_vma_ref *r);
 void fl_vma_assert_write_locked(int mm, const struct fl_vma *vma);
 /* A writer changes @vma (its fields or the page tables under it): KCSAN-like check against VMA-locked readers. */
 void fl_vma_modify(struct fl_task *t, int mm, const struct fl_vma *vma, const char *what);
-void fl_vma_free(struct fl_task *t, int mm, int slot);	/* vm_area_free: at once or via call_rcu */
+void fl_vma_free(struct fl_task *t, int mm, int slot);
+void fl_vma_mark_detached_wait(struct fl_task *t, int mm, int slot);	/* v6.15: readers drain first */	/* vm_area_free: at once or via call_rcu */
 bool fl_vma_slot_reusable(int mm, int slot);
 void fl_vma_mark_new_locked(int mm, struct fl_vma *vma);	/* a new VMA nobody can reach yet */
 void fl_vma_write_unlock_mm(int mm);			/* mm_lock_seq++: in mmap_write_unlock/downgrade */

@@ -177,6 +177,9 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 		}
 	}
 	FL_TRACE("P%d detach %s..%s: %d vma%s", mm, fl_va(vpn), fl_va(end - 1), n, n == 1 ? "" : "s");
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_mm.mm[mm].vma[i].used && fl_mm.mm[mm].vma[i].detached)
+			fl_vma_mark_detached_wait(t, mm, i);
 	fl_mmap_write_downgrade(t, mm);
 	/*
 	 * unmap_region: until tlb_finish_mmu has flushed, other CPUs may still

@@ -328,6 +328,27 @@ void fl_vma_modify(struct fl_task *t, int mm, const struct fl_vma *vma, const ch
 	}
 }
 
+static bool vma_no_readers(const void *arg)
+{
+	return ((const struct fl_vma_lock *)arg)->lock.readers == 0;
+}
+
+/*
+ * v6.15 vma_mark_detached: vm_refcnt drops to 0 only once the readers that
+ * took a count (and are about to drop it again: a failed re-check) are
+ * gone; it waits for them.  New readers fail on the detached VMA already.
+ */
+void fl_vma_mark_detached_wait(struct fl_task *t, int mm, int slot)
+{
+	struct fl_vma_lock *vl = vl_of(mm, slot);
+
+	(void)t;
+	if (!fl_per_vma_lock() || FL_POL(VMA_CACHE) != FL_VMA_CACHE_TYPESAFE || !vl->lock.readers)
+		return;
+	fl_sim_wait(fl_obj_vma_lock(mm, slot), FL_ACC_ACQ, vma_no_readers, vl, true,
+		    "vma_mark_detached: wait for readers (vm_refcnt)");
+}
+
 void fl_vma_free(struct fl_task *t, int mm, int slot)
 {
 	struct fl_vma_lock *vl = vl_of(mm, slot);
