@@ -30,6 +30,8 @@ const struct fl_mm_hooks fl_mm_hooks = {
 	.uffd_wp_end = fl_spec_uffd_wp_end,
 	.uffd_wp_covered = fl_spec_uffd_wp_covered,
 	.uffd_wp_dropped = fl_spec_uffd_wp_dropped,
+	.mprotect_begin = fl_spec_mprotect_begin,
+	.mprotect_end = fl_spec_mprotect_end,
 	.violate = violate,
 };
 

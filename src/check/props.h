@@ -27,6 +27,7 @@ enum fl_prop {
 	FL_PROP_GUP_CONTRACT,	/* get/pin_user_pages broke its pages[] / return contract */
 	FL_PROP_VMA_FALSE_UNLOCKED,	/* a VMA read-locked while write-locked in the same epoch */
 	FL_PROP_VMA_LOCK_RACE,	/* a writer changed a VMA a fault holds read-locked */
+	FL_PROP_STORE_AFTER_MPROTECT,	/* a CPU store landed after mprotect(ro) returned */
 	FL_PROP__COUNT
 };
 

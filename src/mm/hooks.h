@@ -43,6 +43,9 @@ struct fl_mm_hooks {
 	void (*uffd_wp_end)(int mm, int tid, int start, int end, bool enable, bool ok);
 	void (*uffd_wp_covered)(int mm, int tid, int vpn);
 	void (*uffd_wp_dropped)(int mm, int start, int end);
+	/* mprotect on [start, end) begins / returns (@ro: no write permission left). */
+	void (*mprotect_begin)(int mm, int tid, int start, int end);
+	void (*mprotect_end)(int mm, int tid, int start, int end, bool ro, bool ok);
 	/* The model saw something wrong: record it (first one per property wins). */
 	void (*violate)(enum fl_mm_violation v, int tid, const char *msg);
 };

@@ -194,6 +194,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 {
 	int mm = t->mm, end = vpn + npages, nstart = vpn, ret = 0;
 
+	fl_mm_hooks.mprotect_begin(mm, t->tid, vpn, end);
 	fl_mmap_write_lock(t, mm);
 	while (nstart < end) {
 		struct fl_vma *v = fl_find_vma(mm, nstart);
@@ -218,5 +219,6 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 		nstart = tmp;
 	}
 	fl_mmap_write_unlock(t, mm);
+	fl_mm_hooks.mprotect_end(mm, t->tid, vpn, end, !(vm_prot & VM_WRITE), ret == 0);
 	return ret;
 }
