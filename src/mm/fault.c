@@ -45,9 +45,22 @@ static bool do_fault_vma_locked(struct fl_task *t, int vpn, bool write, bool *ok
 	struct fl_vma *vma;
 	unsigned fault;
 
+	struct fl_vma early;
+
 	vma = fl_lock_vma_under_rcu(t, vpn, &ref);
 	if (!vma)
 		return false;
+	/*
+	 * vma_seq_order=relaxed: the loads of vm_flags / vm_page_prot were made
+	 * before the seq check (lock_vma_under_rcu's early step); the fault
+	 * works from what they returned, in a copy of the VMA.
+	 */
+	if (ref.early) {
+		early = *vma;
+		early.vm_flags = ref.vm_flags;
+		early.vm_page_prot = ref.vm_page_prot;
+		vma = &early;
+	}
 	if (access_error(vma, write)) {
 		fl_vma_end_read(t, &ref);
 		FL_TRACE("%s: %s not allowed by the VMA -> SIGSEGV (bad_area_nosemaphore)", fl_va(vpn),
@@ -55,8 +68,8 @@ static bool do_fault_vma_locked(struct fl_task *t, int vpn, bool write, bool *ok
 		*ok = false;
 		return true;
 	}
-	fault = fl_handle_mm_fault(t, vma, vpn, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY |
-				   FAULT_FLAG_VMA_LOCK);
+	fault = fl_handle_mm_fault_ref(t, vma, vpn, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY |
+				       FAULT_FLAG_VMA_LOCK, &ref);
 	/*
 	 * v6.4: the arch code always drops the VMA lock.  v6.6 ("mm: drop per-VMA
 	 * lock when returning VM_FAULT_RETRY"): a handler that returns

@@ -602,13 +602,22 @@ unlock:
  */
 unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags)
 {
+	return fl_handle_mm_fault_ref(t, vma, vpn, flags, NULL);
+}
+
+unsigned fl_handle_mm_fault_ref(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags,
+				const struct fl_vma_ref *ref)
+{
 	struct vm_fault vmf = {
 		.task = t, .vma = vma, .mm = t->mm, .vpn = vpn, .flags = flags, .page = -1,
 	};
 
 	if (flags & FAULT_FLAG_VMA_LOCK) {	/* assert_fault_locked */
-		vmf.vref = (struct fl_vma_ref){ .mm = t->mm, .slot = fl_vma_slot(t->mm, vma),
-						.gen = fl_mm.mm[t->mm].vl[fl_vma_slot(t->mm, vma)].gen };
+		if (ref)
+			vmf.vref = *ref;
+		else
+			vmf.vref = (struct fl_vma_ref){ .mm = t->mm, .slot = fl_vma_slot(t->mm, vma),
+							.gen = fl_mm.mm[t->mm].vl[fl_vma_slot(t->mm, vma)].gen };
 		FL_BUG_ON(t->tid >= 0 && !(fl_mm.mm[t->mm].vl[vmf.vref.slot].readers_mask & (1u << t->tid)),
 			  "a FAULT_FLAG_VMA_LOCK fault without the VMA read lock");
 	} else {

@@ -198,6 +198,9 @@ struct fl_task {
 struct fl_vma_ref {
 	int mm, slot;
 	uint16_t gen;
+	/* vma_seq_order=relaxed: the fault's early loads of vm_flags / vm_page_prot (valid if early). */
+	bool early;
+	uint32_t vm_flags, vm_page_prot;
 };
 
 struct vm_fault {
@@ -318,6 +321,9 @@ void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb);
 
 /* --- memory.c: the fault path, zap, copy ------------------------------- */
 unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags);
+/* With FAULT_FLAG_VMA_LOCK from the arch code: @ref is the locked VMA, @vma what the fault reads of it. */
+unsigned fl_handle_mm_fault_ref(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags,
+				const struct fl_vma_ref *ref);
 void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end);
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src);
 

@@ -404,6 +404,20 @@ struct fl_vma *fl_lock_vma_under_rcu(struct fl_task *t, int vpn, struct fl_vma_r
 		why = "userfaultfd armed";
 		goto inval;
 	}
+	ref->early = false;
+	if (FL_POL(VMA_SEQ_ORDER) == FL_VMA_SEQ_RELAXED) {
+		/*
+		 * The relaxed mode (docs/model.md): nothing orders the fault's
+		 * loads of the VMA's fields after the seq load in vma_start_read,
+		 * so they may be performed at any point after the lookup (they
+		 * depend on its pointer): one step of their own, which the
+		 * explorer places anywhere before the seq check.
+		 */
+		fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "load vm_flags, vm_page_prot (relaxed: before the seq check)");
+		ref->early = true;
+		ref->vm_flags = vma->vm_flags;
+		ref->vm_page_prot = vma->vm_page_prot;
+	}
 	if (!fl_vma_start_read(t, ref)) {
 		why = "vma_start_read failed";
 		goto inval;

@@ -363,6 +363,18 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "trust the lookup: a VMA detached, or freed and reused for another range, between the lookup and the lock is used for the fault anyway", false },
 		},
 	},
+	[FL_SW_VMA_SEQ_ORDER] = {
+		.name = "vma_seq_order",
+		.where = "vma_end_write_all, vma_start_read",
+		.doc = "memory ordering of mm_lock_seq against the VMA fields a writer changed before releasing it",
+		.nvalues = 2,
+		.values = {
+			{ "relaxed", "", "", false, false, false,
+			  "v6.4: WRITE_ONCE(mm_lock_seq) in mmap_write_unlock and READ_ONCE in vma_start_read: nothing orders the writer's vm_flags / vm_page_prot stores before the seq store, or the fault's loads of them after the seq load.  The model's relaxed mode: the fault's loads of vm_flags and vm_page_prot happen in a step of their own, anywhere between the lookup and the seq check", false },
+			{ "acquire_release", "b1f02b95758d", "v6.5", false, true, false,
+			  "\"mm: fix memory ordering for mm_lock_seq and vm_lock_seq\" (Jann Horn): smp_store_release of mm_lock_seq, smp_load_acquire in vma_start_read: a fault that sees the VMA unlocked sees every change made under the lock.  The release (v6.5-rc4) is from the seed 002/004 digest, not confirmed from the record here", false },
+		},
+	},
 	[FL_SW_VMA_READ_RECHECK] = {
 		.name = "vma_read_recheck",
 		.where = "vma_start_read",

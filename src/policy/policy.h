@@ -55,6 +55,7 @@ enum fl_switch {
 	FL_SW_VMA_READ_RECHECK,		/* vma_start_read re-checks the seq under the rwsem */
 	FL_SW_VMA_CACHE,		/* vm_area_cachep: RCU-deferred frees, or SLAB_TYPESAFE_BY_RCU reuse */
 	FL_SW_VMA_LOOKUP_RECHECK,	/* lock_vma_under_rcu re-checks detached / range after locking */
+	FL_SW_VMA_SEQ_ORDER,		/* mm_lock_seq: relaxed, or release/acquire (b1f02b95758d) */
 	FL_SW__COUNT
 };
 
@@ -88,6 +89,11 @@ enum {
 	FL_VMA_CACHE_TYPESAFE,		/* v6.15: freed at once, the slab type-stable under RCU: a VMA may be reused */
 };
 /* Values of FL_SW_VMA_LOOKUP_RECHECK: 0 = on (as merged), 1 = off (counterfactual). */
+/* Values of FL_SW_VMA_SEQ_ORDER. */
+enum {
+	FL_VMA_SEQ_RELAXED,		/* v6.4: WRITE_ONCE / READ_ONCE: the fault's VMA loads may pass the seq load */
+	FL_VMA_SEQ_ACQ_REL,		/* b1f02b95758d: smp_store_release / smp_load_acquire */
+};
 
 /* Values of FL_SW_GUP_FAST_FORK: 0 = none, 1 = write_protect_seq (57efa1fe5957, v5.11). */
 /* Values of FL_SW_UFFD_WP_RANGE. */
