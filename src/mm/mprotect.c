@@ -179,6 +179,7 @@ static void mprotect_fixup(struct fl_task *t, struct fl_vma *v, uint32_t vm_prot
 {
 	uint32_t oldflags = v->vm_flags;
 
+	fl_vma_assert_write_locked(t->mm, v);	/* vm_flags_reset */
 	v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE)) | vm_prot;
 	fl_vma_set_page_prot(v);
 	FL_TRACE("P%d vma [%d, %d) now %s", t->mm, v->start, v->end,
@@ -218,10 +219,17 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 			break;
 		}
 		tmp = v->end < end ? v->end : end;
-		/* vma_start_write before the split and the new flags (only this thread changes vm_flags now). */
-		if ((v->vm_flags & (VM_READ | VM_WRITE)) != vm_prot)
+		/*
+		 * vma_start_write before the split and the new flags (only this
+		 * thread changes vm_flags now); a VMA whose flags stay is neither
+		 * locked nor changed.
+		 */
+		if ((v->vm_flags & (VM_READ | VM_WRITE)) != vm_prot) {
 			fl_vma_start_write(t, mm, v);
-		fl_vma_modify(t, mm, v, "mprotect_fixup");
+			fl_vma_modify(t, mm, v, "mprotect_fixup");
+		} else {
+			fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mprotect_fixup");
+		}
 		if ((v->vm_flags & (VM_READ | VM_WRITE)) == vm_prot) {
 			nstart = tmp;	/* newflags == oldflags: nothing to do, no split */
 			continue;
