@@ -82,7 +82,7 @@ $(B)/tests-opt/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(B)/libfaultline.a
 # The portable fallback stays tested: the simulator's own tests on the ucontext backend.
 $(B)/tests/test_sim_ucontext: tests/unit/test_sim.c $(wildcard src/sim/*.[ch])
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $< src/sim/ctx.c src/sim/sim.c src/sim/log.c -lcmocka -o $@
+	$(CC) $(CFLAGS) $(SANFLAGS) -DFL_CTX_FORCE_UCONTEXT $< src/sim/ctx.c src/sim/sim.c src/sim/log.c src/sim/rcu.c -lcmocka -o $@
 
 # Exit status 1 means "a property is violated", which is the point of the demo.
 demo: $(B)/faultline

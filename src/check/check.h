@@ -85,6 +85,8 @@ struct fl_check_state {
 	uint32_t clock;				/* orders store landings and forks */
 	uint32_t wp_held[FL_MAX_MM][FL_VPNS];	/* step+1 at which user space came to hold the protection */
 	uint8_t wp_off_active[FL_MAX_MM][FL_VPNS];	/* unprotects in progress */
+	uint32_t ro_held[FL_MAX_MM][FL_VPNS];	/* step+1 at which mprotect(ro/none) returned for the page */
+	uint8_t mprotect_active[FL_MAX_MM][FL_VPNS];	/* mprotect calls in progress on the page */
 	struct fl_wp_call wp_call[FL_SIM_MAX_THREADS + 1];	/* protects in flight, by thread (init: 0) */
 	uint32_t born_seq[FL_MAX_MM];		/* stores landed up to this clock predate the fork */
 	/* fork's early copy of a pinned page: the child's data is what the page held at the copy. */
@@ -139,6 +141,9 @@ void fl_spec_uffd_wp_end(int mm, int tid, int start, int end, bool enable, bool 
 void fl_spec_uffd_wp_covered(int mm, int tid, int vpn);
 /* UFFDIO_REGISTER took VM_UFFD_WP off [start, end): no write-protection is promised there any more. */
 void fl_spec_uffd_wp_dropped(int mm, int start, int end);
+/* mprotect on [start, end) begins / returns (@ro: no write permission left; @ok: it returned 0). */
+void fl_spec_mprotect_begin(int mm, int tid, int start, int end);
+void fl_spec_mprotect_end(int mm, int tid, int start, int end, bool ro, bool ok);
 /* A page whose first word was written by @tag became visible at @vpn (UFFDIO_COPY). */
 void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn);
 /* Footprint objects a user access adds (spec page, soft-dirty epoch). */

@@ -106,6 +106,13 @@ void fl_spec_store_done(uint32_t tag, const struct fl_uacc *a)
 			   a->mm, fl_vaw(a->vpn, a->word), fl_spec_store_str(tag, buf, sizeof(buf)),
 			   fl_chk.wp_held[a->mm][a->vpn] - 1);
 	}
+	if (fl_chk.ro_held[a->mm][a->vpn]) {
+		char buf[96];
+
+		fl_violate(FL_PROP_STORE_AFTER_MPROTECT, s->tid, "P%d %s: %s landed on a page that mprotect made read-only at step %u",
+			   a->mm, fl_vaw(a->vpn, a->word), fl_spec_store_str(tag, buf, sizeof(buf)),
+			   fl_chk.ro_held[a->mm][a->vpn] - 1);
+	}
 	if (fl_chk.sd_tracked && fl_chk.clear_refs_done[a->mm] && !fl_chk.sd_store[a->mm][a->vpn])
 		fl_chk.sd_store[a->mm][a->vpn] = (uint16_t)tag;
 }
@@ -166,6 +173,7 @@ void fl_spec_zero_range(int mm, int start, int end)
 		memset(fl_chk.spec_priv[mm][vpn], 0, sizeof(fl_chk.spec_priv[mm][vpn]));
 		fl_chk.sd_store[mm][vpn] = 0;
 		fl_chk.wp_held[mm][vpn] = 0;
+		fl_chk.ro_held[mm][vpn] = 0;
 	}
 	/* A protect in flight protected nothing here that outlives the mapping. */
 	for (int c = 0; c <= FL_SIM_MAX_THREADS; c++)
@@ -408,6 +416,33 @@ void fl_spec_uffd_wp_dropped(int mm, int start, int end)
 		fl_chk.wp_held[mm][vpn] = 0;
 }
 
+/*
+ * mprotect: from its return on, a page it left without write permission
+ * takes no CPU store until another mprotect of the page begins (or the
+ * range is unmapped): every store must fault and get SIGSEGV.  Both ends
+ * write the range's spec, so DPOR orders them against the stores.
+ */
+void fl_spec_mprotect_begin(int mm, int tid, int start, int end)
+{
+	(void)tid;
+	yield_spec_range(mm, start, end, "mprotect begins");
+	for (int vpn = start; vpn < end; vpn++) {
+		fl_chk.ro_held[mm][vpn] = 0;
+		fl_chk.mprotect_active[mm][vpn]++;
+	}
+}
+
+void fl_spec_mprotect_end(int mm, int tid, int start, int end, bool ro, bool ok)
+{
+	(void)tid;
+	yield_spec_range(mm, start, end, "mprotect returns");
+	for (int vpn = start; vpn < end; vpn++) {
+		fl_chk.mprotect_active[mm][vpn]--;
+		if (ro && ok && !fl_chk.mprotect_active[mm][vpn])
+			fl_chk.ro_held[mm][vpn] = (uint32_t)fl_sim.step + 1;
+	}
+}
+
 void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn)
 {
 	struct fl_store *s = &fl_chk.stores[tag - 1];
@@ -438,6 +473,7 @@ void fl_spec_fork(int parent, int child)
 	fl_chk.clear_refs_done[child] = 0;
 	fl_chk.born_seq[child] = ++fl_chk.clock;
 	memset(fl_chk.wp_held[child], 0, sizeof(fl_chk.wp_held[child]));
+	memset(fl_chk.ro_held[child], 0, sizeof(fl_chk.ro_held[child]));
 	memset(fl_chk.sd_store[child], 0, sizeof(fl_chk.sd_store[child]));
 }
 

@@ -43,6 +43,7 @@ static struct {
 	struct fl_mm_state mm;
 	struct fl_check_state chk;
 	struct interp_state is;
+	struct fl_rcu_state rcu;
 } snap;
 
 static jmp_buf init_env;
@@ -544,6 +545,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	for (int m = 0; m < FL_MAX_MM; m++)
 		fl_mm_init(m);
 	fl_mm.mm[0].live = 1;
+	fl_rcu_reset();
 	fl_spec_reset();
 	fl_chk.sd_tracked = fl_scenario_uses(sc, FL_OP_CLEAR_REFS);
 	uses_uffd = fl_scenario_uses(sc, FL_OP_UFFD_REGISTER);
@@ -565,6 +567,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	snap.mm = fl_mm;
 	snap.chk = fl_chk;
 	snap.is = fl_is;
+	snap.rcu = fl_rcu;
 	return 0;
 }
 
@@ -578,6 +581,7 @@ static void reset(void *ctx)
 	memcpy(&fl_mm, &snap.mm, sizeof(fl_mm));
 	fl_check_restore(&snap.chk);
 	memcpy(&fl_is, &snap.is, sizeof(fl_is));
+	fl_rcu = snap.rcu;
 	fl_sim_begin();
 }
 

@@ -19,7 +19,9 @@
 /* What the model itself can tell is wrong (the oracle's property for each). */
 enum fl_mm_violation {
 	FL_MMV_REFCOUNT,	/* a negative count, or refcount < mapcount */
-	FL_MMV_USE_AFTER_FREE,	/* a PTE or TLB entry reaches a freed page */
+	FL_MMV_USE_AFTER_FREE,	/* a PTE or TLB entry reaches a freed page, or a thread a freed VMA */
+	FL_MMV_VMA_FALSE_UNLOCKED,	/* vma_start_read succeeded on a VMA write-locked in this epoch */
+	FL_MMV_VMA_RACE,	/* a writer changed a VMA that a fault holds read-locked */
 };
 
 struct fl_mm_hooks {
@@ -48,6 +50,9 @@ struct fl_mm_hooks {
 	void (*uffd_wp_end)(int mm, int tid, int start, int end, bool enable, bool ok);
 	void (*uffd_wp_covered)(int mm, int tid, int vpn);
 	void (*uffd_wp_dropped)(int mm, int start, int end);
+	/* mprotect on [start, end) begins / returns (@ro: no write permission left). */
+	void (*mprotect_begin)(int mm, int tid, int start, int end);
+	void (*mprotect_end)(int mm, int tid, int start, int end, bool ro, bool ok);
 	/* The model saw something wrong: record it (first one per property wins). */
 	void (*violate)(enum fl_mm_violation v, int tid, const char *msg);
 };

@@ -61,12 +61,24 @@ void fl_mmap_write_lock(struct fl_task *t, int mm)
 	FL_TRACE("P%d", mm);
 }
 
+/* The release step; with per-VMA locks it also bumps mm_lock_seq (vma_end_write_all). */
+static void write_release_step(int mm, const char *what)
+{
+	struct fl_footprint fp = { 0 };
+
+	fl_fp_add(&fp, fl_obj_mmap_lock(mm), FL_ACC_REL);
+	if (fl_per_vma_lock())
+		fl_fp_add(&fp, fl_obj_mm_seq(mm), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, what);
+}
+
 void fl_mmap_write_unlock(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_write_unlock");
+	write_release_step(mm, "mmap_write_unlock");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_unlock by a non-owner");
+	fl_vma_write_unlock_mm(mm);
 	s->writer = 0;
 	FL_TRACE("P%d", mm);
 }
@@ -76,8 +88,9 @@ void fl_mmap_write_downgrade(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_write_downgrade");
+	write_release_step(mm, "mmap_write_downgrade");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_downgrade by a non-owner");
+	fl_vma_write_unlock_mm(mm);
 	s->writer = 0;
 	s->readers++;
 	FL_TRACE("P%d: now held for read", mm);
