@@ -346,6 +346,8 @@ void fl_unpin_user_page(int pfn);
 
 /* --- mmap.c ---------------------------------------------------------------- */
 struct fl_vma *fl_find_vma(int mm, int vpn);
+/* The same lookup without a step of its own: inside a step that already announced the VMA list. */
+struct fl_vma *fl_vma_at(int mm, int vpn);
 int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 or -errno */
 int fl_do_munmap(struct fl_task *t, int vpn, int npages);
 void fl_exit_mmap(struct fl_task *t, int mm);

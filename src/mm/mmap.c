@@ -46,9 +46,8 @@ void fl_vma_set_page_prot(struct fl_vma *vma)
 	vma->vm_page_prot = prot;
 }
 
-struct fl_vma *fl_find_vma(int mm, int vpn)
+struct fl_vma *fl_vma_at(int mm, int vpn)
 {
-	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "find_vma");
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
@@ -56,6 +55,12 @@ struct fl_vma *fl_find_vma(int mm, int vpn)
 			return v;
 	}
 	return NULL;
+}
+
+struct fl_vma *fl_find_vma(int mm, int vpn)
+{
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "find_vma");
+	return fl_vma_at(mm, vpn);
 }
 
 /* vm_area_alloc: a free slot (not one whose call_rcu free is pending), its lock initialised. */

@@ -156,17 +156,6 @@ long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int 
 }
 
 /* find_vma inside a step that already covers the VMA list. */
-static struct fl_vma *vma_at(int mm, int vpn)
-{
-	for (int i = 0; i < FL_MAX_VMAS; i++) {
-		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
-
-		if (fl_vma_live(v) && vpn >= v->start && vpn < v->end)
-			return v;
-	}
-	return NULL;
-}
-
 /*
  * mprotect_fixup for [start, end), which is exactly the VMA @v (split
  * already): new vm_flags and vm_page_prot, change_protection, and, for a
@@ -241,7 +230,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 		 * the new flags would be written in that one: a fault under the
 		 * VMA lock must see the write as one).
 		 */
-		mprotect_fixup(t, vma_at(mm, nstart), vm_prot);
+		mprotect_fixup(t, fl_vma_at(mm, nstart), vm_prot);
 		nstart = tmp;
 	}
 	fl_mmap_write_unlock(t, mm);
