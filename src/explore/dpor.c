@@ -53,6 +53,9 @@ struct dpor {
 	bool por;
 	bool source;		/* unbounded: source sets + sleep sets (Abdulla et al., POPL 2014) */
 	bool bsleep;		/* bounded: cost-safe sleep sets (see bounded_sleep) */
+	bool bound_hit;		/* this pass left a choice out because of the bound */
+	int probe;		/* >= 0: an unbounded search that gives up past this many preemptions */
+	bool probe_over;	/* ... and it met an execution that needs more */
 	int nthreads;
 	int prefix;		/* the next execution replays nodes[0..prefix) */
 	struct node *nodes;
@@ -82,15 +85,33 @@ static bool within_bound(const struct dpor *d, int n, int t)
 	return d->nodes[n].pre + preempt_cost(d, n, t) <= d->bound;
 }
 
-/* Pick from @cand: the previous thread if possible, else the lowest id within the bound. */
-static int pick(const struct dpor *d, int n, uint32_t cand)
+/*
+ * Pick from @cand: the previous thread if possible, else the lowest id
+ * within the bound.  A candidate left out only because of the bound is
+ * noted (bound_hit): a pass that never does so searched exactly what any
+ * higher bound would.
+ */
+static int pick(struct dpor *d, int n, uint32_t cand)
 {
 	if (n > 0 && (cand & (1u << d->choice[n - 1])))
 		return d->choice[n - 1];
-	for (int t = 0; t < d->nthreads; t++)
-		if ((cand & (1u << t)) && within_bound(d, n, t))
+	for (int t = 0; t < d->nthreads; t++) {
+		if (!(cand & (1u << t)))
+			continue;
+		if (within_bound(d, n, t))
 			return t;
+		d->bound_hit = true;
+	}
 	return -1;
+}
+
+/* The probe (fl_explore_dpor): would thread @t at step @n take the execution past its bound? */
+static bool probe_exceeds(struct dpor *d, int n, int t)
+{
+	if (d->probe < 0 || d->nodes[n].pre + preempt_cost(d, n, t) <= d->probe)
+		return false;
+	d->probe_over = true;
+	return true;
 }
 
 /* A 64-bit summary of a footprint's objects: disjoint masks mean independent steps. */
@@ -443,6 +464,8 @@ static int next_branch(struct dpor *d, int n)
 		t = pick(d, k, cand);
 		if (t < 0)
 			continue;
+		if (probe_exceeds(d, k, t))
+			return -1;
 		nd->chosen = (uint8_t)t;
 		return k;
 	}
@@ -471,7 +494,7 @@ static int dpor_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
 	(void)res;
 	new_node(d, n, en);
 	t = pick(d, n, en & ~d->nodes[n].sleep);
-	if (t < 0)
+	if (t < 0 || probe_exceeds(d, n, t))
 		return FL_PICK_PRUNE;
 	d->nodes[n].chosen = (uint8_t)t;
 	d->nodes[n].backtrack |= 1u << t;
@@ -512,10 +535,14 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 		end = fl_execute(prog, &dpor_scheduler, d, d->choice, d->enabled, res, t0, &n);
 		if (end == FL_EXEC_STOP)
 			return false;
+		if (d->probe_over)
+			return false;
 		fl_progress_tick(&d->ps, opts, res);
 		if (d->por)
 			analyse(d, from, n, d->bsleep && end == FL_EXEC_PRUNED);
 		d->prefix = next_branch(d, n) + 1;
+		if (d->probe_over)
+			return false;
 		if (d->prefix == 0)
 			return true;
 	}
@@ -528,13 +555,47 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
  * the first counterexample of each property takes the fewest preemptions
  * any explored execution needs; the lower bounds cost a few percent more
  * executions.  Plain DFS (the cross-check) searches at B only.
+ *
+ * Two things keep a large bound from searching the same space again and
+ * again (docs/explorer.md, "Bounds that do not bind"):
+ *  - A pass that never left a choice out because of its bound (bound_hit)
+ *    searched exactly what every higher bound would: the passes stop.
+ *  - Before the passes, when B > 0, the unbounded search (source sets) is
+ *    run as a probe that gives up at the first execution that would take
+ *    more than B preemptions.  If it finishes, every Mazurkiewicz class of
+ *    the program has an explored member within the bound, so the bound
+ *    does not bind: its violated properties and final states are those of
+ *    the unbounded search, which is its result (in as many executions as
+ *    `--preemptions none`).  If it gives up, what it explored so far was
+ *    within the bound and stays counted; the passes then run as usual.
+ *    With a bound below the length of the first execution it gives up
+ *    within a few executions.
  */
+static bool pass(struct dpor *d, const struct fl_program *prog, struct fl_explore_result *res, double t0,
+		 int bound)
+{
+	uint64_t start = res->executions + res->pruned;
+	bool ok;
+
+	d->bound = bound;
+	d->source = d->por && bound < 0;
+	d->bsleep = d->por && bound >= 0;
+	d->bound_hit = false;
+	d->ps.p.bound = d->probe >= 0 ? -1 : bound;
+	d->ps.p.pass_start = start;
+	ok = search(d, prog, res, t0);
+	/* What each pass cost: the status line extrapolates the next one from these. */
+	d->ps.p.prev_pass[1] = d->ps.p.prev_pass[0];
+	d->ps.p.prev_pass[0] = res->executions + res->pruned - start;
+	return ok;
+}
+
 void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		     struct fl_explore_result *res, bool por)
 {
 	struct dpor *d = calloc(1, sizeof(*d));
 	double t0 = fl_now();
-	int b0;
+	int b0, B = opts->preemptions;
 
 	if (d)
 		d->nodes = calloc(FL_MAX_STEPS, sizeof(struct node));
@@ -545,25 +606,23 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	}
 	d->opts = opts;
 	d->por = por;
-	d->source = por && opts->preemptions < 0;
-	d->bsleep = por && opts->preemptions >= 0;
 	d->nthreads = fl_sim.nthreads;
+	d->probe = -1;
 	res->complete = true;
-	b0 = por && opts->preemptions > 0 ? 0 : opts->preemptions;
 	d->ps.t0 = t0;
-	d->ps.p.max_bound = opts->preemptions;
-	for (int b = b0; b <= opts->preemptions || b == b0; b++) {
-		uint64_t start = res->executions + res->pruned;
-
-		d->bound = b;
-		d->ps.p.bound = b;
-		d->ps.p.pass_start = start;
-		if (!search(d, prog, res, t0))
-			break;
-		/* What each pass cost: the status line extrapolates the next one from these. */
-		d->ps.p.prev_pass[1] = d->ps.p.prev_pass[0];
-		d->ps.p.prev_pass[0] = res->executions + res->pruned - start;
+	d->ps.p.max_bound = B;
+	if (por && B > 0) {
+		d->probe = B;
+		if (pass(d, prog, res, t0, -1) || !d->probe_over)
+			goto out;	/* the bound does not bind, or a stop (res says why) */
+		d->probe = -1;
+		d->probe_over = false;
 	}
+	b0 = por && B > 0 ? 0 : B;
+	for (int b = b0; b <= B || b == b0; b++)
+		if (!pass(d, prog, res, t0, b) || !d->bound_hit)
+			break;
+out:
 	res->seconds = fl_now() - t0;
 	free(d->nodes);
 	free(d);
