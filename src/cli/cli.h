@@ -34,7 +34,8 @@ struct fl_cli_opts {
 	const char *schedule;		/* replay */
 	bool json;
 	bool markdown;
-	int runs;			/* conform: host runs per threaded test (0 = default) */
+	int runs;			/* conform: host runs per threaded test; run: random/pct executions (0 = default) */
+	int pct_depth;			/* --pct-depth (0 = FL_PCT_DEPTH) */
 	int timeout_ms;			/* conform: time limit per host run (0 = default) */
 	bool quiet;			/* no live status line */
 };

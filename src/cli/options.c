@@ -29,6 +29,7 @@ enum {
 	O_RUNS = 1u << 9,
 	O_TIMEOUT = 1u << 10,
 	O_QUIET = 1u << 11,
+	O_DEPTH = 1u << 12,
 };
 
 static const struct {
@@ -48,6 +49,7 @@ static const struct {
 	{ "--runs", O_RUNS, true },
 	{ "--timeout", O_TIMEOUT, true },
 	{ "--quiet", O_QUIET, false },
+	{ "--pct-depth", O_DEPTH, true },
 };
 
 #define HELP_KERNEL \
@@ -63,7 +65,7 @@ static const struct {
 	"                        search stopped there is INCOMPLETE\n"
 #define HELP_MAXEXEC_RUN \
 	"  --max-executions N    stop after N executions, at least 1 (default 2000000; 10000\n" \
-	"                        with --strategy random); a search stopped there is INCOMPLETE\n"
+	"                        with --strategy random or pct); a search stopped there is INCOMPLETE\n"
 #define HELP_QUIET \
 	"  --quiet               no live status line (drawn on stderr only when it is a\n" \
 	"                        terminal and the search takes more than a second)\n"
@@ -76,7 +78,8 @@ static const struct cmd {
 	const char *what;		/* "FILE", "PATH" */
 	const char *help;
 } cmds[] = {
-	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_JSON | O_QUIET, 1, 1, "FILE",
+	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_RUNS | O_DEPTH | O_JSON | O_QUIET,
+	  1, 1, "FILE",
 	  "usage: faultline run FILE [options]\n"
 	  "\n"
 	  "Explore the interleavings of FILE's threads within a preemption bound.\n"
@@ -86,9 +89,14 @@ static const struct cmd {
 	  "`faultline replay` command that shows it again.\n"
 	  "\n"
 	  "options:\n" HELP_KERNEL HELP_SET HELP_PREEMPT
-	  "  --strategy S          exhaustive (DPOR, the default), dfs (no reduction), or random\n"
-	  "                        (random schedules: never complete)\n"
-	  "  --seed S              the random strategy's seed, 0..2^64-1 (default 0)\n" HELP_MAXEXEC_RUN
+	  "  --strategy S          exhaustive (DPOR, the default), dfs (no reduction), random\n"
+	  "                        (random schedules), or pct (random priorities with d-1\n"
+	  "                        change points per run, Burckhardt et al. 2010); random and\n"
+	  "                        pct are never complete\n"
+	  "  --seed S              random and pct: the seed, 0..2^64-1 (default 0); each\n"
+	  "                        counterexample's replay line names it and the run\n"
+	  "  --runs N              random and pct: executions to run, 1..100000 (default 10000)\n"
+	  "  --pct-depth D         pct: the bug depth d, 1..16 (default 3)\n" HELP_MAXEXEC_RUN
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
 	  "                        one object per expect line\n" HELP_QUIET HELP_HELP
 	  "\n"
@@ -255,8 +263,10 @@ static int set_option(const struct cmd *c, struct fl_cli_opts *o, unsigned bit, 
 			o->strategy = FL_STRAT_DFS;
 		else if (!strcmp(v, "random"))
 			o->strategy = FL_STRAT_RANDOM;
+		else if (!strcmp(v, "pct"))
+			o->strategy = FL_STRAT_PCT;
 		else
-			return usage_error(c, "unknown strategy '%s' (exhaustive, dfs, random)", v);
+			return usage_error(c, "unknown strategy '%s' (exhaustive, dfs, random, pct)", v);
 		return 0;
 	case O_SEED:
 		return parse_range(c, a, v, 0, UINT64_MAX, "", &o->seed);
@@ -284,6 +294,11 @@ static int set_option(const struct cmd *c, struct fl_cli_opts *o, unsigned bit, 
 		return 0;
 	case O_QUIET:
 		o->quiet = true;
+		return 0;
+	case O_DEPTH:
+		if (parse_range(c, a, v, 1, 16, "", &n))
+			return -1;
+		o->pct_depth = (int)n;
 		return 0;
 	}
 	return -1;
@@ -366,8 +381,13 @@ int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***fil
 			return -1;
 		seen |= bit;
 	}
-	if ((seen & O_SEED) && o->strategy != FL_STRAT_RANDOM)
-		return usage_error(c, "--seed is for --strategy random only");
+	if ((seen & O_SEED) && o->strategy != FL_STRAT_RANDOM && o->strategy != FL_STRAT_PCT)
+		return usage_error(c, "--seed is for --strategy random or pct only");
+	if ((seen & O_RUNS) && !strcmp(c->name, "run") && o->strategy != FL_STRAT_RANDOM &&
+	    o->strategy != FL_STRAT_PCT)
+		return usage_error(c, "--runs is for --strategy random or pct only");
+	if ((seen & O_DEPTH) && o->strategy != FL_STRAT_PCT)
+		return usage_error(c, "--pct-depth is for --strategy pct only");
 	if (*nfiles < c->min_files)
 		return usage_error(c, "no %s given", c->what);
 	if (c->max_files >= 0 && *nfiles > c->max_files) {

@@ -78,8 +78,12 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 		saved = fl_log;
 		fprintf(f, "%s{\"property\":\"%s\",\"message\":", first ? "" : ",", fl_prop_name(p));
 		fl_json_str(f, fl_chk.first[p].msg);
-		fprintf(f, ",\"step\":%u,\"preemptions\":%d,\"schedule\":\"%s\",\"seconds_to_find\":%.6f,\"trace\":",
+		fprintf(f, ",\"step\":%u,\"preemptions\":%d,\"schedule\":\"%s\",\"seconds_to_find\":%.6f",
 			fl_chk.first[p].step, c->preemptions, c->schedule, c->seconds);
+		if (res->seeded)
+			fprintf(f, ",\"seed\":%llu,\"run\":%llu", (unsigned long long)res->seed,
+				(unsigned long long)c->run);
+		fprintf(f, ",\"trace\":");
 		fl_report_trace_json(f, sc, &saved);
 		fprintf(f, "}");
 		first = false;

@@ -33,6 +33,13 @@ void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opt
 		break;
 	case FL_STRAT_RANDOM:
 		fl_explore_random(prog, opts, res);
+		res->seeded = true;
+		res->seed = opts->seed;
+		break;
+	case FL_STRAT_PCT:
+		fl_explore_pct(prog, opts, res);
+		res->seeded = true;
+		res->seed = opts->seed;
 		break;
 	case FL_STRAT_REPLAY:
 		fl_explore_replay(prog, opts, res);

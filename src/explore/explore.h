@@ -19,6 +19,8 @@
  *    bound.  With POR disabled it is a plain bounded DFS (`dfs`), used to
  *    cross-check the reduction.
  *  - random.c: uniformly random scheduling from a seed.
+ *  - pct.c: PCT (Burckhardt et al., ASPLOS 2010): random priorities and
+ *    d-1 priority change points per run, from a seed.
  *  - replay.c: one schedule, strictly: a step naming a thread that is not
  *    enabled is an error that shows the enabled set.
  */
@@ -51,7 +53,10 @@ enum fl_strategy {
 	FL_STRAT_DFS,		/* exhaustive without partial-order reduction */
 	FL_STRAT_RANDOM,
 	FL_STRAT_REPLAY,
+	FL_STRAT_PCT,		/* probabilistic concurrency testing (pct.c) */
 };
+
+#define FL_PCT_DEPTH	3	/* default PCT depth d: d-1 priority change points per run */
 
 /*
  * Progress of a running search, for a live status line.  The explorer
@@ -80,7 +85,8 @@ struct fl_explore_opts {
 	enum fl_strategy strategy;
 	int preemptions;	/* bound; -1 = unbounded */
 	uint64_t max_executions;
-	uint64_t seed;		/* random */
+	uint64_t seed;		/* random, pct */
+	int pct_depth;		/* pct: d (0 = FL_PCT_DEPTH) */
 	const char *schedule;	/* replay */
 	fl_progress_fn progress;	/* NULL: no reports */
 	void *progress_ctx;
@@ -91,7 +97,8 @@ struct fl_cex {
 	int preemptions;
 	int nsteps;
 	double seconds;		/* since the start of the exploration */
-	uint64_t execution;	/* 1-based index of the execution */
+	uint64_t execution;	/* 1-based index of the first execution that violated the property */
+	uint64_t run;		/* 1-based index of the execution kept here (random, pct: its run) */
 	char schedule[FL_SCHED_STR];
 };
 
@@ -106,6 +113,8 @@ struct fl_explore_result {
 	uint64_t steps;
 	double seconds;
 	bool complete;			/* the search covered the whole bounded space */
+	bool seeded;			/* random or pct: the counterexamples came from this seed */
+	uint64_t seed;
 	char stop_reason[96];		/* why it stopped when not complete */
 	char error[1024];		/* bad input: a replay that diverges, a limit of the model */
 };

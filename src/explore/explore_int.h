@@ -68,6 +68,8 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 		     struct fl_explore_result *res, bool por);
 void fl_explore_random(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		       struct fl_explore_result *res);
+void fl_explore_pct(const struct fl_program *prog, const struct fl_explore_opts *opts,
+		    struct fl_explore_result *res);
 void fl_explore_replay(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		       struct fl_explore_result *res);
 
