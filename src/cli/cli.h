@@ -36,6 +36,8 @@ struct fl_cli_opts {
 	bool markdown;
 	int runs;			/* conform: host runs per threaded test; run: random/pct executions (0 = default) */
 	int pct_depth;			/* --pct-depth (0 = FL_PCT_DEPTH) */
+	int jobs;			/* -j (0, 1: one process) */
+	int shard_k, shard_n;		/* --shard K/N (shard_n 0: the whole search) */
 	int timeout_ms;			/* conform: time limit per host run (0 = default) */
 	bool quiet;			/* no live status line */
 };

@@ -106,6 +106,9 @@ int fl_cli_explore_err(const struct fl_scenario *sc, const struct fl_config *cfg
 		.max_executions = fl_cli_max_exec(o),
 		.seed = o->seed,
 		.pct_depth = o->pct_depth,
+		.jobs = o->jobs,
+		.shard_k = o->shard_k,
+		.shard_n = o->shard_n,
 		.schedule = o->schedule,
 	};
 	struct fl_cli_progress pg;

@@ -30,6 +30,8 @@ enum {
 	O_TIMEOUT = 1u << 10,
 	O_QUIET = 1u << 11,
 	O_DEPTH = 1u << 12,
+	O_JOBS = 1u << 13,
+	O_SHARD = 1u << 14,
 };
 
 static const struct {
@@ -50,6 +52,9 @@ static const struct {
 	{ "--timeout", O_TIMEOUT, true },
 	{ "--quiet", O_QUIET, false },
 	{ "--pct-depth", O_DEPTH, true },
+	{ "-j", O_JOBS, true },
+	{ "--jobs", O_JOBS, true },
+	{ "--shard", O_SHARD, true },
 };
 
 #define HELP_KERNEL \
@@ -70,6 +75,9 @@ static const struct {
 	"  --quiet               no live status line (drawn on stderr only when it is a\n" \
 	"                        terminal and the search takes more than a second)\n"
 #define HELP_HELP "  -h, --help            this text\n"
+#define HELP_JOBS \
+	"  -j, --jobs N          explore each search with N worker processes, 1..64 (default\n" \
+	"                        1): the same verdicts, counts may differ (docs/explorer.md)\n"
 
 static const struct cmd {
 	const char *name;
@@ -78,8 +86,8 @@ static const struct cmd {
 	const char *what;		/* "FILE", "PATH" */
 	const char *help;
 } cmds[] = {
-	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_RUNS | O_DEPTH | O_JSON | O_QUIET,
-	  1, 1, "FILE",
+	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_RUNS | O_DEPTH | O_JOBS | O_SHARD |
+	  O_JSON | O_QUIET, 1, 1, "FILE",
 	  "usage: faultline run FILE [options]\n"
 	  "\n"
 	  "Explore the interleavings of FILE's threads within a preemption bound.\n"
@@ -96,7 +104,9 @@ static const struct cmd {
 	  "  --seed S              random and pct: the seed, 0..2^64-1 (default 0); each\n"
 	  "                        counterexample's replay line names it and the run\n"
 	  "  --runs N              random and pct: executions to run, 1..100000 (default 10000)\n"
-	  "  --pct-depth D         pct: the bug depth d, 1..16 (default 3)\n" HELP_MAXEXEC_RUN
+	  "  --pct-depth D         pct: the bug depth d, 1..16 (default 3)\n" HELP_MAXEXEC_RUN HELP_JOBS
+	  "  --shard K/N           explore only shard K (0..N-1) of N of the exhaustive search;\n"
+	  "                        `faultline merge` combines the shards' --json results\n"
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
 	  "                        one object per expect line\n" HELP_QUIET HELP_HELP
 	  "\n"
@@ -118,7 +128,7 @@ static const struct cmd {
 	  "\n"
 	  "exit status: 0 nothing violated, 1 a violation, 2 bad input, usage, or a schedule\n"
 	  "that does not fit the test.\n" },
-	{ "test", O_PREEMPT | O_MAXEXEC | O_JSON | O_QUIET, 1, -1, "PATH",
+	{ "test", O_PREEMPT | O_MAXEXEC | O_JOBS | O_JSON | O_QUIET, 1, -1, "PATH",
 	  "usage: faultline test PATH... [options]\n"
 	  "\n"
 	  "Check every expectation of every .litmus file under each PATH (a file, or a\n"
@@ -128,7 +138,7 @@ static const struct cmd {
 	  "does not parse, or its exploration failed: the message says why).  One bad file\n"
 	  "does not stop the others.  A PATH without any .litmus file is an error.\n"
 	  "\n"
-	  "options:\n" HELP_PREEMPT HELP_MAXEXEC
+	  "options:\n" HELP_PREEMPT HELP_MAXEXEC HELP_JOBS
 	  "  --json                one JSON object: every row and the totals\n" HELP_QUIET HELP_HELP
 	  "\n"
 	  "exit status (the worst row decides): 0 every expectation met by a complete search;\n"
@@ -295,6 +305,22 @@ static int set_option(const struct cmd *c, struct fl_cli_opts *o, unsigned bit, 
 	case O_QUIET:
 		o->quiet = true;
 		return 0;
+	case O_JOBS:
+		if (parse_range(c, a, v, 1, FL_MAX_JOBS, "", &n))
+			return -1;
+		o->jobs = (int)n;
+		return 0;
+	case O_SHARD: {
+		unsigned long k, m;
+		char tail;
+
+		if (sscanf(v, "%lu/%lu%c", &k, &m, &tail) != 2 || v[0] < '0' || v[0] > '9' || m < 1 || m > 1000000 ||
+		    k >= m)
+			return usage_error(c, "--shard takes K/N with 0 <= K < N <= 1000000, got '%s'", v);
+		o->shard_k = (int)k;
+		o->shard_n = (int)m;
+		return 0;
+	}
 	case O_DEPTH:
 		if (parse_range(c, a, v, 1, 16, "", &n))
 			return -1;
@@ -386,6 +412,8 @@ int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***fil
 	if ((seen & O_RUNS) && !strcmp(c->name, "run") && o->strategy != FL_STRAT_RANDOM &&
 	    o->strategy != FL_STRAT_PCT)
 		return usage_error(c, "--runs is for --strategy random or pct only");
+	if ((seen & (O_JOBS | O_SHARD)) && o->strategy != FL_STRAT_DPOR && o->strategy != FL_STRAT_DFS)
+		return usage_error(c, "-j and --shard are for the exhaustive strategies (exhaustive, dfs)");
 	if ((seen & O_DEPTH) && o->strategy != FL_STRAT_PCT)
 		return usage_error(c, "--pct-depth is for --strategy pct only");
 	if (*nfiles < c->min_files)

@@ -37,6 +37,10 @@
 #include "explore/explore_int.h"
 #include "sim/log.h"
 
+#ifndef FL_SHARD_SPLIT
+#define FL_SHARD_SPLIT	8	/* the split depth of shards (shard_pick) */
+#endif
+
 struct node {
 	uint32_t enabled, backtrack, done;
 	uint32_t sleep;		/* threads whose step here is already covered */
@@ -56,6 +60,13 @@ struct dpor {
 	bool bound_hit;		/* this pass left a choice out because of the bound */
 	int probe;		/* >= 0: an unbounded search that gives up past this many preemptions */
 	bool probe_over;	/* ... and it met an execution that needs more */
+	/* Sharding (see shard_pick): this shard's number, the count, the split depth. */
+	int shard_k, shard_n, split;
+	bool sharded;		/* split > 0: shard_n > 1, or workers that claim prefixes */
+	int space;		/* claims: 0 for the probe, b + 1 for the pass at bound b */
+	uint64_t prefix_seq;	/* split-depth prefixes met so far in this pass */
+	bool skip;		/* this execution's prefix belongs to another shard */
+	uint64_t skipped;
 	int nthreads;
 	int prefix;		/* the next execution replays nodes[0..prefix) */
 	struct node *nodes;
@@ -210,7 +221,7 @@ static void new_node(struct dpor *d, int n, uint32_t en)
 	struct node *nd = &d->nodes[n];
 
 	nd->enabled = en;
-	nd->backtrack = d->por ? 0 : en;
+	nd->backtrack = d->por && n >= d->split ? 0 : en;
 	nd->done = 0;
 	nd->pre = (uint16_t)(n ? d->nodes[n - 1].pre + preempt_cost(d, n - 1, d->choice[n - 1]) : 0);
 	nd->waiting = 0;
@@ -486,6 +497,52 @@ static int dpor_replay(void *s, int n, uint32_t *en)
 	return d->nodes[n].chosen;
 }
 
+/*
+ * Sharding.  Shard k of n explores the same tree as every other shard down
+ * to the split depth, where every enabled thread is a backtrack point (as
+ * in DFS), and below it only the subtrees of the split-depth prefixes it
+ * owns: the i-th prefix met (in the search's deterministic order) belongs
+ * to shard i mod n, and so does an execution that ends above the split.
+ * With every choice above the split explored, the subtrees are
+ * independent: a race found in one adds backtrack points only inside it or
+ * above the split, where there is nothing left to add, and a sleep set
+ * below the split only names threads whose subtrees some shard explores
+ * whole.  So the union of the shards is the search with a DFS top, a
+ * superset of the plain one, and each shard's passes, probe and early stop
+ * are sound on their own (docs/explorer.md, "Shards and jobs").
+ */
+static bool shard_owns(struct dpor *d)
+{
+	const struct fl_explore_opts *o = d->opts;
+	uint64_t i = d->prefix_seq++, bit;
+
+	if (d->shard_n > 1 && i % (uint64_t)d->shard_n != (uint64_t)d->shard_k)
+		return false;
+	if (!o->claims)
+		return true;
+	/*
+	 * -j: the first worker to meet a prefix in this pass takes it (parallel.c).
+	 * Past the table every worker explores it: redundant, never lost.
+	 */
+	if (i / 64 >= o->claim_words)
+		return true;
+	bit = 1ull << (i % 64);
+	return !(__atomic_fetch_or(&o->claims[(uint64_t)d->space * o->claim_words + i / 64], bit,
+				   __ATOMIC_RELAXED) & bit);
+}
+
+static bool dpor_keep(void *s, int n)
+{
+	struct dpor *d = s;
+
+	if (!d->sharded || n >= d->split)
+		return true;
+	if (shard_owns(d))
+		return true;
+	d->skip = true;
+	return false;
+}
+
 static int dpor_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
 {
 	struct dpor *d = s;
@@ -493,6 +550,10 @@ static int dpor_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
 
 	(void)res;
 	new_node(d, n, en);
+	if (d->sharded && n == d->split && !shard_owns(d)) {
+		d->skip = true;
+		return FL_PICK_PRUNE;
+	}
 	t = pick(d, n, en & ~d->nodes[n].sleep);
 	if (t < 0 || probe_exceeds(d, n, t))
 		return FL_PICK_PRUNE;
@@ -510,7 +571,7 @@ static void dpor_taken(void *s, int n, int t)
 }
 
 static const struct fl_scheduler dpor_scheduler = {
-	.prefix = dpor_prefix, .replay = dpor_replay, .pick = dpor_pick, .taken = dpor_taken,
+	.prefix = dpor_prefix, .replay = dpor_replay, .pick = dpor_pick, .taken = dpor_taken, .keep = dpor_keep,
 };
 
 /*
@@ -538,8 +599,14 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 		if (d->probe_over)
 			return false;
 		fl_progress_tick(&d->ps, opts, res);
-		if (d->por)
+		if (d->skip) {
+			/* Another shard's: neither counted as pruned nor analysed. */
+			d->skip = false;
+			d->skipped++;
+			res->pruned--;
+		} else if (d->por) {
 			analyse(d, from, n, d->bsleep && end == FL_EXEC_PRUNED);
+		}
 		d->prefix = next_branch(d, n) + 1;
 		if (d->probe_over)
 			return false;
@@ -581,6 +648,8 @@ static bool pass(struct dpor *d, const struct fl_program *prog, struct fl_explor
 	d->source = d->por && bound < 0;
 	d->bsleep = d->por && bound >= 0;
 	d->bound_hit = false;
+	d->prefix_seq = 0;
+	d->space = d->probe >= 0 ? 0 : bound + 1;
 	d->ps.p.bound = d->probe >= 0 ? -1 : bound;
 	d->ps.p.pass_start = start;
 	ok = search(d, prog, res, t0);
@@ -608,10 +677,21 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	d->por = por;
 	d->nthreads = fl_sim.nthreads;
 	d->probe = -1;
+	if (opts->shard_n > 1 || opts->claims) {
+		d->shard_k = opts->shard_k;
+		d->shard_n = opts->shard_n;
+		d->sharded = true;
+		d->split = FL_SHARD_SPLIT;
+	}
 	res->complete = true;
 	d->ps.t0 = t0;
 	d->ps.p.max_bound = B;
-	if (por && B > 0) {
+	/*
+	 * Not when sharded: a shard's sleep sets lean on the other shards'
+	 * subtrees, so every shard must search at the same bounds; a probe that
+	 * finishes in one shard and gives up in another would break that.
+	 */
+	if (por && B > 0 && !d->sharded) {
 		d->probe = B;
 		if (pass(d, prog, res, t0, -1) || !d->probe_over)
 			goto out;	/* the bound does not bind, or a stop (res says why) */

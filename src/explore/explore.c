@@ -24,6 +24,10 @@ void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opt
 		struct fl_explore_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	if (opts->jobs > 1 && (opts->strategy == FL_STRAT_DPOR || opts->strategy == FL_STRAT_DFS)) {
+		fl_explore_jobs(prog, opts, res);
+		return;
+	}
 	switch (opts->strategy) {
 	case FL_STRAT_DPOR:
 		fl_explore_dpor(prog, opts, res, true);

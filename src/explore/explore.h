@@ -87,6 +87,15 @@ struct fl_explore_opts {
 	uint64_t max_executions;
 	uint64_t seed;		/* random, pct */
 	int pct_depth;		/* pct: d (0 = FL_PCT_DEPTH) */
+	/*
+	 * exhaustive: explore shard shard_k of shard_n (0 <= k < n; n <= 1: the
+	 * whole tree), or with jobs > 1 every shard at once in forked workers.
+	 */
+	int shard_k, shard_n;
+	int jobs;
+	/* Internal (parallel.c): the workers' shared claims on split prefixes, per pass. */
+	uint64_t *claims;
+	uint64_t claim_words;	/* per pass */
 	const char *schedule;	/* replay */
 	fl_progress_fn progress;	/* NULL: no reports */
 	void *progress_ctx;
@@ -121,6 +130,15 @@ struct fl_explore_result {
 
 void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		struct fl_explore_result *res);
+
+#define FL_MAX_JOBS	64	/* -j */
+/*
+ * Merge the result of another shard of the same search into @into (start
+ * from a zeroed result with complete = true): the union of the properties,
+ * the sums of the counts, the best counterexample of each property (fewest
+ * preemptions, then steps, then the smaller schedule string).
+ */
+void fl_explore_merge(struct fl_explore_result *into, const struct fl_explore_result *r);
 
 /* Schedules: "v1/0:3.1.2:4" = thread 0 for 3 steps, thread 1 once, thread 2 for 4 (schedule.c). */
 void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len);

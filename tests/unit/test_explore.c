@@ -360,10 +360,19 @@ struct run {
 	struct hset states;
 };
 
+static void explore_opts(struct wrap *w, const struct fl_explore_opts *opts, struct run *out);
+
 static void explore_one(struct wrap *w, enum fl_strategy strat, int bound, uint64_t cap, struct run *out)
 {
-	static struct fl_explore_result res;
 	struct fl_explore_opts eo = { .strategy = strat, .preemptions = bound, .max_executions = cap };
+
+	explore_opts(w, &eo, out);
+}
+
+static void explore_opts(struct wrap *w, const struct fl_explore_opts *opts, struct run *out)
+{
+	static struct fl_explore_result res;
+	const struct fl_explore_opts eo = *opts;
 	struct fl_program prog = { .reset = wrap_reset, .finish = wrap_finish, .ctx = w, .nprops = w->real.nprops };
 
 	hset_clear(&w->states);
@@ -942,6 +951,93 @@ static void test_pct(void **state)
 	}
 }
 
+/*
+ * Shards (explore/dpor.c, "Sharding"): for every corpus configuration at
+ * bounds 0-2 and the file's own bound, the union of shards 0/3, 1/3, 2/3
+ * finds the same properties and the same final states as the whole
+ * search, and -j 2 (forked workers claiming prefixes) the same
+ * properties.  Shard counts differ from the whole search's (the prefixes
+ * above the split depth are explored as in DFS), never the answers.
+ */
+static void test_shards_match(void **state)
+{
+	static struct fl_scenario sc;
+	static struct wrap w;
+	static struct run whole, part;
+	static struct hset uni;
+	static char *files[FL_LITMUS_MAX_FILES];
+	char err[512];
+	int nfiles = 0, compared = 0, bad = 0;
+
+	(void)state;
+	assert_int_equal(fl_litmus_collect("litmus", files, &nfiles), 0);
+	for (int fi = 0; fi < nfiles; fi++) {
+		if (fl_parse_file(files[fi], &sc, err, sizeof(err)))
+			fail_msg("%s", err);
+		for (int e = 0; e < sc.nexpect; e++) {
+			const struct fl_lit_expect *ex = &sc.expect[e];
+			struct fl_policy pol = fl_preset_at(ex->preset)->pol;
+			int own = sc.preemptions >= 0 ? sc.preemptions : 2;
+
+			for (int i = 0; i < ex->nsets; i++)
+				pol.v[ex->sets[i].sw] = (uint8_t)ex->sets[i].value;
+			if (fl_interp_prepare(&sc, &pol, err, sizeof(err)))
+				fail_msg("%s", err);
+			w.real = fl_interp_program();
+			w.nthreads = sc.nthreads;
+			for (int bound = 0; bound <= own; bound++) {
+				struct fl_explore_opts eo = { .strategy = FL_STRAT_DPOR, .preemptions = bound };
+				uint32_t found = 0;
+
+				if (bound > 2 && bound < own)
+					continue;
+				explore_opts(&w, &eo, &whole);
+				assert_true(whole.complete);
+				hset_clear(&uni);
+				for (int k = 0; k < 3; k++) {
+					eo.shard_k = k;
+					eo.shard_n = 3;
+					explore_opts(&w, &eo, &part);
+					assert_true(part.complete);
+					found |= part.found;
+					for (size_t i = 0; i < part.states.n; i++)
+						hset_add(&uni, part.states.v[i]);
+				}
+				hset_finish(&uni);
+				if (found != whole.found || uni.n != whole.states.n ||
+				    memcmp(uni.v, whole.states.v, uni.n * sizeof(uint64_t))) {
+					print_message("%s (%s line %d) bound %d: shards found %#x in %zu final states, the "
+						      "whole search %#x in %zu\n", files[fi], ex->kernel, ex->loc.line, bound,
+						      found, uni.n, whole.found, whole.states.n);
+					bad++;
+				}
+				if (bound == own) {
+					static struct fl_explore_result jr;
+					struct fl_explore_opts jo = { .strategy = FL_STRAT_DPOR, .preemptions = bound, .jobs = 2 };
+					struct fl_program prog = fl_interp_program();
+
+					fl_explore(&prog, &jo, &jr);
+					if (jr.error[0] || !jr.complete || jr.found != whole.found) {
+						print_message("%s (%s line %d) -j 2: found %#x, -j 1 %#x (%s)\n", files[fi],
+							      ex->kernel, ex->loc.line, jr.found, whole.found, jr.error);
+						bad++;
+					}
+				}
+				compared++;
+			}
+		}
+	}
+	print_message("shards vs the whole search: %d configurations\n", compared);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(w.states.v);
+	free(whole.states.v);
+	free(part.states.v);
+	free(uni.v);
+	w.states = whole.states = part.states = uni = (struct hset){ 0 };
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +1052,7 @@ int main(void)
 		cmocka_unit_test(test_dpor_litmus_lock_order),
 		cmocka_unit_test(test_bound_levels_off),
 		cmocka_unit_test(test_pct),
+		cmocka_unit_test(test_shards_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
