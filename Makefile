@@ -40,7 +40,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(filter-out tests/unit/test_explore.c,$(UNIT_SRC))) \
 	    $(B)/tests/test_sim_ucontext $(B)/tests-opt/test_explore
 
-.PHONY: all demo check unit corpus sanitize cli-check conform random-check nouring-check bench clean docs-check fuzz fuzz-build fuzz-smoke
+.PHONY: all demo check unit corpus sanitize cli-check conform random-check shard-check nouring-check bench clean docs-check fuzz fuzz-build fuzz-smoke
 
 all: $(B)/faultline
 
@@ -115,6 +115,10 @@ docs-check: $(B)/faultline
 random-check: $(B)/faultline
 	tests/check_random.sh $(B)/faultline
 
+# Shards run with GNU parallel and merged, and -j 2, against the whole search (docs/explorer.md).
+shard-check: $(B)/faultline
+	tests/check_shards.sh $(B)/faultline
+
 # The first command of the README works with only a C compiler and make: build without liburing
 # (as if its header were missing), run the demo, and check conform names the reason it skips pins.
 nouring-check:
@@ -122,7 +126,7 @@ nouring-check:
 	$(B)/nouring/faultline run litmus/seed000/clear-refs-cow-race.litmus --kernel v5.10 >/dev/null; test $$? -eq 1
 	$(B)/nouring/faultline conform litmus/conformance/iouring-pin-both-ways.litmus | grep -q "built without liburing"
 
-check: all unit corpus sanitize cli-check conform random-check nouring-check docs-check fuzz-smoke
+check: all unit corpus sanitize cli-check conform random-check shard-check nouring-check docs-check fuzz-smoke
 	@echo "check: all suites passed"
 
 bench: $(B)/faultline

@@ -120,5 +120,8 @@ int fl_cmd_policies(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_conform(int argc, char **argv);
 int fl_cmd_gen(int argc, char **argv);
+int fl_cmd_merge(int argc, char **argv);
+int fl_cli_report(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		  const struct fl_explore_result *res, int bound);
 
 #endif

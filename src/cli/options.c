@@ -144,6 +144,20 @@ static const struct cmd {
 	  "exit status (the worst row decides): 0 every expectation met by a complete search;\n"
 	  "1 a MISMATCH or an INCOMPLETE search (or a file without expect lines); 2 an ERROR, or\n"
 	  "bad usage.\n" },
+	{ "merge", O_JSON, 1, -1, "RESULT",
+	  "usage: faultline merge RESULT.json... [--json]\n"
+	  "\n"
+	  "Combine the results of `faultline run FILE --kernel V --shard K/N --json` (each\n"
+	  "shard 0..N-1 once, same file, kernel, switches and bound) into the verdict of the\n"
+	  "whole search: the union of the violated properties, the summed counts, the best\n"
+	  "counterexample of each property, replayed here.  A missing shard makes the search\n"
+	  "INCOMPLETE.  See docs/explorer.md for GNU parallel and Slurm job arrays.\n"
+	  "\n"
+	  "options:\n"
+	  "  --json                the merged result as one JSON object, as `run --json`\n" HELP_HELP
+	  "\n"
+	  "exit status: 0 nothing violated by a complete search; 1 a violation or an\n"
+	  "incomplete search; 2 bad input (unreadable or mismatched results) or usage.\n" },
 	{ "policies", O_MARKDOWN, 0, 0, "",
 	  "usage: faultline policies [--markdown]\n"
 	  "\n"

@@ -27,6 +27,15 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 	fl_json_str(f, sc->file);
 	fprintf(f, ",\"kernel\":");
 	fl_json_str(f, cfg->name);
+	/* What `faultline merge` needs to rebuild the configuration and check the shards. */
+	fprintf(f, ",\"preset\":\"%s\",\"sets\":[", fl_preset_at(cfg->preset)->name);
+	for (int s = 0, n = 0; s < FL_SW__COUNT; s++)
+		if (cfg->pol.v[s] != fl_preset_at(cfg->preset)->pol.v[s])
+			fprintf(f, "%s\"%s=%s\"", n++ ? "," : "", fl_switch_desc(s)->name,
+				fl_switch_desc(s)->values[cfg->pol.v[s]].name);
+	fprintf(f, "]");
+	if (res->shard_n > 1)
+		fprintf(f, ",\"shard\":{\"k\":%d,\"n\":%d}", res->shard_k, res->shard_n);
 	fprintf(f, ",\"violations\":[");
 	for (int p = 0; p < FL_PROP__COUNT; p++) {
 		if (res->found & (1u << p)) {
@@ -94,14 +103,22 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 /* --kernel given: every violated property with its trace.  Returns the exit status. */
 static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o)
 {
-	struct fl_explore_result res;
-	int bound = fl_cli_bound(o, sc), rc;
-	enum fl_verdict v;
+	static struct fl_explore_result res;
+	int rc;
 
 	rc = fl_cli_explore(sc, cfg, o, &res);
 	if (rc)
 		return rc;
-	v = fl_cli_verdict(0, &res);
+	return fl_cli_report(sc, cfg, o, &res, fl_cli_bound(o, sc));
+}
+
+/* The result of a search under --kernel (run, merge): text or JSON.  Returns the exit status. */
+int fl_cli_report(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		  const struct fl_explore_result *rp, int bound)
+{
+	const struct fl_explore_result res = *rp;
+	enum fl_verdict v = fl_cli_verdict(0, &res);
+
 	if (o->json) {
 		json_result(stdout, sc, cfg, &res, bound, NULL);
 		printf("\n");

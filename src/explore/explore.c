@@ -26,7 +26,7 @@ void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opt
 	memset(res, 0, sizeof(*res));
 	if (opts->jobs > 1 && (opts->strategy == FL_STRAT_DPOR || opts->strategy == FL_STRAT_DFS)) {
 		fl_explore_jobs(prog, opts, res);
-		return;
+		goto out;
 	}
 	switch (opts->strategy) {
 	case FL_STRAT_DPOR:
@@ -48,5 +48,10 @@ void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opt
 	case FL_STRAT_REPLAY:
 		fl_explore_replay(prog, opts, res);
 		break;
+	}
+out:
+	if (opts->shard_n > 1 && (opts->strategy == FL_STRAT_DPOR || opts->strategy == FL_STRAT_DFS)) {
+		res->shard_k = opts->shard_k;
+		res->shard_n = opts->shard_n;
 	}
 }

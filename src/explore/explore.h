@@ -122,6 +122,7 @@ struct fl_explore_result {
 	uint64_t steps;
 	double seconds;
 	bool complete;			/* the search covered the whole bounded space */
+	int shard_k, shard_n;		/* the shard searched (shard_n 0 or 1: all of it) */
 	bool seeded;			/* random or pct: the counterexamples came from this seed */
 	uint64_t seed;
 	char stop_reason[96];		/* why it stopped when not complete */
