@@ -21,6 +21,8 @@
  *  - random.c: uniformly random scheduling from a seed.
  *  - pct.c: PCT (Burckhardt et al., ASPLOS 2010): random priorities and
  *    d-1 priority change points per run, from a seed.
+ *  - parallel.c: -j, the exhaustive search in forked workers (shards of
+ *    dpor.c), and the merge of shard results.
  *  - replay.c: one schedule, strictly: a step naming a thread that is not
  *    enabled is an error that shows the enabled set.
  */
