@@ -129,8 +129,12 @@ nouring-check:
 check: all unit corpus sanitize cli-check conform random-check shard-check nouring-check docs-check fuzz-smoke
 	@echo "check: all suites passed"
 
+# Regenerates docs/performance.md (figures of this machine, -j 1 against -j 2); the JSON form is
+# `faultline bench --json`.
 bench: $(B)/faultline
-	$(B)/faultline bench litmus/
+	$(B)/faultline bench litmus/ --markdown -j 2 --quiet > docs/performance.md.tmp
+	mv docs/performance.md.tmp docs/performance.md
+	@tail -n 1 docs/performance.md
 
 # --- fuzzing (docs/fuzzing.md) ---------------------------------------------------------------
 # libFuzzer needs clang.  The targets link the model without host/ and conform/: what they

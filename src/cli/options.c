@@ -168,7 +168,7 @@ static const struct cmd {
 	  "  --markdown            print docs/switches.md instead\n" HELP_HELP
 	  "\n"
 	  "exit status: 0, or 2 for bad usage.\n" },
-	{ "bench", O_PREEMPT | O_MAXEXEC | O_QUIET, 0, -1, "PATH",
+	{ "bench", O_PREEMPT | O_MAXEXEC | O_JOBS | O_JSON | O_MARKDOWN | O_QUIET, 0, -1, "PATH",
 	  "usage: faultline bench [PATH...] [options]\n"
 	  "\n"
 	  "For every expect line of every .litmus file under each PATH (default: litmus):\n"
@@ -176,7 +176,10 @@ static const struct cmd {
 	  "the search was complete; then the peak RSS of the headline scenario after 1,000\n"
 	  "and 100,000 random executions.  Figures, not tests.\n"
 	  "\n"
-	  "options:\n" HELP_PREEMPT HELP_MAXEXEC HELP_QUIET HELP_HELP
+	  "options:\n" HELP_PREEMPT HELP_MAXEXEC
+	  "  -j, --jobs N          also run each search with N workers, and show both\n"
+	  "  --json                the figures as one JSON object\n"
+	  "  --markdown            docs/performance.md (what `make bench` writes)\n" HELP_QUIET HELP_HELP
 	  "\n"
 	  "exit status: 0, or 2 for bad usage or a PATH that cannot be read.\n" },
 	{ "conform", O_KERNEL | O_SET | O_PREEMPT | O_MAXEXEC | O_RUNS | O_TIMEOUT | O_JSON, 1, -1, "PATH",
