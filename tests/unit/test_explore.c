@@ -856,6 +856,104 @@ static void test_dpor_litmus_lock_order(void **state)
 }
 
 /*
+ * Closed-form execution counts on small programs, so that a search cannot
+ * become silently non-exhaustive (or redundant): when every step of every
+ * thread conflicts with every other (one shared variable, all writes),
+ * each interleaving is its own Mazurkiewicz trace, so DPOR must run
+ * exactly the multinomial (sum n_i)! / prod(n_i!) executions, and none
+ * blocked; independent threads need exactly one execution; plain DFS
+ * always runs every interleaving.  Bound 0 on all-conflicting 1-op
+ * threads still allows every order (a switch after a thread's last step
+ * is no preemption): n!.
+ */
+static uint64_t sy_count(enum fl_strategy strat, int bound, uint64_t *pruned)
+{
+	static struct fl_explore_result res;
+	const int cpus[SY_MAXT] = { 0, 1, 2, 3 }, labels[SY_MAXT] = { 0, 1, 2, 3 };
+	struct fl_explore_opts eo = { .strategy = strat, .preemptions = bound };
+	struct fl_program prog = { .reset = sy_reset, .finish = sy_finish, .nprops = 2 };
+
+	fl_sim_setup(syp.nthreads, cpus, labels, sy_body);
+	hset_clear(&systates);
+	fl_explore(&prog, &eo, &res);
+	fl_sim_teardown();
+	assert_true(res.complete);
+	if (pruned)
+		*pruned = res.pruned;
+	return res.executions;
+}
+
+static void sy_uniform(int nthreads, const int *nops, bool shared, bool write)
+{
+	memset(&syp, 0, sizeof(syp));
+	syp.nthreads = nthreads;
+	for (int t = 0; t < nthreads; t++) {
+		syp.nops[t] = nops[t];
+		for (int k = 0; k < nops[t]; k++)
+			syp.op[t][k] = (struct syop){ .var = (uint8_t)(shared ? 0 : t % SY_NVARS), .write = write };
+	}
+}
+
+static uint64_t multinomial(int nthreads, const int *nops)
+{
+	uint64_t r = 1;
+	int total = 0;
+
+	for (int t = 0; t < nthreads; t++)
+		for (int k = 1; k <= nops[t]; k++)
+			r = r * (uint64_t)(++total) / (uint64_t)k;	/* exact: C(total, k) steps */
+	return r;
+}
+
+static void test_closed_form_counts(void **state)
+{
+	static const int shapes[][SY_MAXT + 1] = {
+		/* nthreads, ops per thread */
+		{ 2, 1, 1 }, { 3, 1, 1, 1 }, { 4, 1, 1, 1, 1 }, { 2, 2, 2 }, { 2, 3, 3 }, { 3, 2, 2, 2 },
+		{ 2, 1, 4 }, { 3, 1, 2, 3 },
+	};
+	uint64_t pruned;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		int n = shapes[i][0];
+		const int *nops = &shapes[i][1];
+		uint64_t want = multinomial(n, nops), got;
+
+		sy_uniform(n, nops, true, true);
+		got = sy_count(FL_STRAT_DFS, -1, NULL);
+		if (got != want)
+			fail_msg("shape %zu: DFS ran %llu executions, expected %llu", i, (unsigned long long)got,
+				 (unsigned long long)want);
+		got = sy_count(FL_STRAT_DPOR, -1, &pruned);
+		if (got != want || pruned)
+			fail_msg("shape %zu, all conflicting: DPOR ran %llu executions (%llu blocked), expected %llu", i,
+				 (unsigned long long)got, (unsigned long long)pruned, (unsigned long long)want);
+		/* A bound that no execution can exceed (total steps - 1) levels off at the same count. */
+		got = sy_count(FL_STRAT_DPOR, 12, NULL);
+		if (got != want)
+			fail_msg("shape %zu: DPOR at bound 12 ran %llu executions, expected %llu", i,
+				 (unsigned long long)got, (unsigned long long)want);
+		sy_uniform(n, nops, true, false);	/* readers only: one trace */
+		assert_int_equal(sy_count(FL_STRAT_DPOR, -1, NULL), 1);
+		assert_int_equal(sy_count(FL_STRAT_DPOR, 2, NULL), 1);
+		if (n <= SY_NVARS) {
+			sy_uniform(n, nops, false, true);	/* a variable each: one trace */
+			assert_int_equal(sy_count(FL_STRAT_DPOR, -1, NULL), 1);
+			assert_int_equal(sy_count(FL_STRAT_DPOR, 2, NULL), 1);
+		}
+	}
+	/* Bound 0: 1-op threads in every order (n!), 2x2 writes only the two sequential ones. */
+	sy_uniform(3, (const int[]){ 1, 1, 1 }, true, true);
+	assert_int_equal(sy_count(FL_STRAT_DPOR, 0, NULL), 6);
+	assert_int_equal(sy_count(FL_STRAT_DFS, 0, NULL), 6);
+	sy_uniform(2, (const int[]){ 2, 2 }, true, true);
+	assert_int_equal(sy_count(FL_STRAT_DPOR, 0, NULL), 2);
+	assert_int_equal(sy_count(FL_STRAT_DFS, 0, NULL), 2);
+	free_sets();
+}
+
+/*
  * A bound no execution can reach does not bind: the bounded search must
  * level off, not re-explore the same traces once per pass (issue 15).  On
  * the headline file (seed 000 R3/R4, clear-refs-cow-race, v5.10), every
@@ -1052,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(test_dpor_litmus_lock_order),
 		cmocka_unit_test(test_bound_levels_off),
 		cmocka_unit_test(test_pct),
+		cmocka_unit_test(test_closed_form_counts),
 		cmocka_unit_test(test_shards_match),
 	};
 
