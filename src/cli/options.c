@@ -429,6 +429,9 @@ int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***fil
 	if ((seen & O_RUNS) && !strcmp(c->name, "run") && o->strategy != FL_STRAT_RANDOM &&
 	    o->strategy != FL_STRAT_PCT)
 		return usage_error(c, "--runs is for --strategy random or pct only");
+	if ((seen & O_SHARD) && !o->kernel)
+		return usage_error(c, "--shard needs --kernel: a shard alone confirms no expect line (merge the "
+				   "shards' --json results with faultline merge)");
 	if ((seen & (O_JOBS | O_SHARD)) && o->strategy != FL_STRAT_DPOR && o->strategy != FL_STRAT_DFS)
 		return usage_error(c, "-j and --shard are for the exhaustive strategies (exhaustive, dfs)");
 	if ((seen & O_DEPTH) && o->strategy != FL_STRAT_PCT)
