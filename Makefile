@@ -42,7 +42,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(filter-out tests/unit/test_explore.c,$(UNIT_SRC))) \
 	    $(B)/tests/test_sim_ucontext $(B)/tests-opt/test_explore
 
-.PHONY: all demo check unit corpus sanitize cli-check conform random-check nouring-check bench clean docs-check fuzz fuzz-build fuzz-smoke
+.PHONY: all demo check unit corpus sanitize cli-check conform random-check shard-check nouring-check bench clean docs-check fuzz fuzz-build fuzz-smoke
 .PHONY: install uninstall install-check report-check html-check doc-test
 
 all: $(B)/faultline
@@ -122,6 +122,10 @@ docs-check: $(B)/faultline
 random-check: $(B)/faultline
 	tests/check_random.sh $(B)/faultline
 
+# Shards run with GNU parallel and merged, and -j 2, against the whole search (docs/explorer.md).
+shard-check: $(B)/faultline
+	tests/check_shards.sh $(B)/faultline
+
 # The first command of the README works with only a C compiler and make: `make demo` in a clean
 # copy of the tree with liburing.h hidden (a bind mount in a private mount namespace; where that
 # is not allowed, HAVE_LIBURING=0), and conform names the reason it skips pins.
@@ -141,11 +145,15 @@ html-check: $(B)/faultline
 doc-test: $(B)/faultline
 	tests/check_docs.py $(B)/faultline
 
-check: all unit corpus sanitize cli-check conform random-check nouring-check docs-check doc-test report-check html-check install-check fuzz-smoke
+check: all unit corpus sanitize cli-check conform random-check shard-check nouring-check docs-check doc-test report-check html-check install-check fuzz-smoke
 	@echo "check: all suites passed"
 
+# Regenerates docs/performance.md (figures of this machine, -j 1 against -j 2); the JSON form is
+# `faultline bench --json`.
 bench: $(B)/faultline
-	$(B)/faultline bench litmus/
+	$(B)/faultline bench litmus/ --markdown -j 2 --quiet > docs/performance.md.tmp
+	mv docs/performance.md.tmp docs/performance.md
+	@tail -n 1 docs/performance.md
 
 # --- fuzzing (docs/fuzzing.md) ---------------------------------------------------------------
 # libFuzzer needs clang.  The targets link the model without host/ and conform/: what they

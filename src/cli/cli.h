@@ -34,7 +34,10 @@ struct fl_cli_opts {
 	const char *schedule;		/* replay */
 	bool json;
 	bool markdown;
-	int runs;			/* conform: host runs per threaded test (0 = default) */
+	int runs;			/* conform: host runs per threaded test; run: random/pct executions (0 = default) */
+	int pct_depth;			/* --pct-depth (0 = FL_PCT_DEPTH) */
+	int jobs;			/* -j (0, 1: one process) */
+	int shard_k, shard_n;		/* --shard K/N (shard_n 0: the whole search) */
 	int timeout_ms;			/* conform: time limit per host run (0 = default) */
 	bool quiet;			/* no live status line */
 	const char *junit;		/* test: a JUnit XML report to this file */
@@ -125,5 +128,8 @@ int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_conform(int argc, char **argv);
 int fl_cmd_gen(int argc, char **argv);
 void fl_cli_gen_help(FILE *f);	/* cli/gen.c: `faultline gen --help` */
+int fl_cmd_merge(int argc, char **argv);
+int fl_cli_report(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		  const struct fl_explore_result *res, int bound);
 
 #endif

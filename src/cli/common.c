@@ -89,9 +89,13 @@ int fl_cli_bound(const struct fl_cli_opts *o, const struct fl_scenario *sc)
 
 uint64_t fl_cli_max_exec(const struct fl_cli_opts *o)
 {
+	bool seeded = o->strategy == FL_STRAT_RANDOM || o->strategy == FL_STRAT_PCT;
+
 	if (o->max_executions)
 		return o->max_executions;
-	return o->strategy == FL_STRAT_RANDOM ? FL_DEFAULT_MAX_EXEC_RANDOM : FL_DEFAULT_MAX_EXEC;
+	if (seeded && o->runs)
+		return (uint64_t)o->runs;
+	return seeded ? FL_DEFAULT_MAX_EXEC_RANDOM : FL_DEFAULT_MAX_EXEC;
 }
 
 int fl_cli_explore_err(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
@@ -102,6 +106,10 @@ int fl_cli_explore_err(const struct fl_scenario *sc, const struct fl_config *cfg
 		.preemptions = fl_cli_bound(o, sc),
 		.max_executions = fl_cli_max_exec(o),
 		.seed = o->seed,
+		.pct_depth = o->pct_depth,
+		.jobs = o->jobs,
+		.shard_k = o->shard_k,
+		.shard_n = o->shard_n,
 		.schedule = o->schedule,
 	};
 	struct fl_cli_progress pg;
@@ -153,6 +161,9 @@ void fl_cli_bound_str(const struct fl_cli_opts *o, int bound, char *buf, int len
 {
 	if (o->strategy == FL_STRAT_RANDOM)
 		snprintf(buf, (size_t)len, "random schedules, seed %llu", (unsigned long long)o->seed);
+	else if (o->strategy == FL_STRAT_PCT)
+		snprintf(buf, (size_t)len, "pct, depth %d, seed %llu", o->pct_depth ? o->pct_depth : FL_PCT_DEPTH,
+			 (unsigned long long)o->seed);
 	else if (bound < 0)
 		snprintf(buf, (size_t)len, "no preemption bound");
 	else
@@ -298,6 +309,9 @@ int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_conf
 	}
 	fprintf(f, "replay: ");
 	fl_cli_replay_cmd(f, sc, cfg, cex->schedule);
+	if (res && res->seeded)
+		fprintf(f, "  # found with --seed %llu, run %llu", (unsigned long long)res->seed,
+			(unsigned long long)cex->run);
 	fprintf(f, "\n\n");
 	fl_report_trace_text(f, sc, &init_log, &fl_log);
 	fprintf(f, "\n");

@@ -15,13 +15,15 @@ static void usage(FILE *f)
 		"usage: faultline <command> [args]\n"
 		"\n"
 		"  run FILE [--kernel V] [--set SWITCH=VALUE]... [--preemptions N|none]\n"
-		"           [--strategy exhaustive|dfs|random] [--seed S] [--max-executions N] [--json] [--html OUT]\n"
-		"           [--quiet]\n"
+		"           [--strategy exhaustive|dfs|random|pct] [--seed S] [--runs N] [--pct-depth D]\n"
+		"           [--max-executions N] [-j N] [--shard K/N] [--json] [--html OUT] [--quiet]\n"
 		"      Explore FILE.  With --kernel, report every violated property with a minimal\n"
 		"      trace; without, check every `expect` line of the file.\n"
+		"  merge RESULT.json... [--json]\n"
+		"      Combine the --json results of `run --kernel V --shard K/N` into one verdict.\n"
 		"  replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json] [--html OUT]\n"
 		"      Print the trace of one execution.\n"
-		"  test PATH... [--preemptions N|none] [--max-executions N] [--json|--tap] [--junit FILE] [--quiet]\n"
+		"  test PATH... [--preemptions N|none] [--max-executions N] [-j N] [--json|--tap] [--junit FILE] [--quiet]\n"
 		"      Check the expectations of every .litmus file under PATH: a table of test x kernel.\n"
 		"  policies [--markdown]\n"
 		"      Every behaviour switch (commit, release, before -> after) and every kernel preset.\n"
@@ -62,6 +64,8 @@ int main(int argc, char **argv)
 		return fl_cmd_conform(argc, argv);
 	if (!strcmp(argv[1], "gen"))
 		return fl_cmd_gen(argc, argv);
+	if (!strcmp(argv[1], "merge"))
+		return fl_cmd_merge(argc, argv);
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		if (argc > 2 && !strcmp(argv[1], "help")) {
 			if (fl_cli_help(stdout, argv[2]))

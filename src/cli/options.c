@@ -33,6 +33,9 @@ enum {
 	O_JUNIT = 1u << 12,
 	O_TAP = 1u << 13,
 	O_HTML = 1u << 14,
+	O_DEPTH = 1u << 15,
+	O_JOBS = 1u << 16,
+	O_SHARD = 1u << 17,
 };
 
 static const struct {
@@ -55,6 +58,10 @@ static const struct {
 	{ "--junit", O_JUNIT, true },
 	{ "--tap", O_TAP, false },
 	{ "--html", O_HTML, true },
+	{ "--pct-depth", O_DEPTH, true },
+	{ "-j", O_JOBS, true },
+	{ "--jobs", O_JOBS, true },
+	{ "--shard", O_SHARD, true },
 };
 
 #define HELP_KERNEL \
@@ -70,7 +77,7 @@ static const struct {
 	"                        search stopped there is INCOMPLETE\n"
 #define HELP_MAXEXEC_RUN \
 	"  --max-executions N    stop after N executions, at least 1 (default 2000000; 10000\n" \
-	"                        with --strategy random); a search stopped there is INCOMPLETE\n"
+	"                        with --strategy random or pct); a search stopped there is INCOMPLETE\n"
 #define HELP_QUIET \
 	"  --quiet               no live status line (drawn on stderr only when it is a\n" \
 	"                        terminal and the search takes more than a second)\n"
@@ -79,6 +86,9 @@ static const struct {
 	"  --html OUT.html       also write the trace as one self-contained HTML page: a\n" \
 	"                        column per CPU, a step slider, the state of what each step\n" \
 	"                        touched, the violating step and the steps it depends on\n"
+#define HELP_JOBS \
+	"  -j, --jobs N          explore each search with N worker processes, 1..64 (default\n" \
+	"                        1): the same verdicts, counts may differ (docs/explorer.md)\n"
 
 static const struct cmd {
 	const char *name;
@@ -87,7 +97,8 @@ static const struct cmd {
 	const char *what;		/* "FILE", "PATH" */
 	const char *help;
 } cmds[] = {
-	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_JSON | O_QUIET | O_HTML, 1, 1, "FILE",
+	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_RUNS | O_DEPTH | O_JOBS | O_SHARD |
+	  O_JSON | O_QUIET | O_HTML, 1, 1, "FILE",
 	  "usage: faultline run FILE [options]\n"
 	  "\n"
 	  "Explore the interleavings of FILE's threads within a preemption bound.\n"
@@ -97,9 +108,16 @@ static const struct cmd {
 	  "`faultline replay` command that shows it again.\n"
 	  "\n"
 	  "options:\n" HELP_KERNEL HELP_SET HELP_PREEMPT
-	  "  --strategy S          exhaustive (DPOR, the default), dfs (no reduction), or random\n"
-	  "                        (random schedules: never complete)\n"
-	  "  --seed S              the random strategy's seed, 0..2^64-1 (default 0)\n" HELP_MAXEXEC_RUN
+	  "  --strategy S          exhaustive (DPOR, the default), dfs (no reduction), random\n"
+	  "                        (random schedules), or pct (random priorities with d-1\n"
+	  "                        change points per run, Burckhardt et al. 2010); random and\n"
+	  "                        pct are never complete\n"
+	  "  --seed S              random and pct: the seed, 0..2^64-1 (default 0); each\n"
+	  "                        counterexample's replay line names it and the run\n"
+	  "  --runs N              random and pct: executions to run, 1..100000 (default 10000)\n"
+	  "  --pct-depth D         pct: the bug depth d, 1..16 (default 3)\n" HELP_MAXEXEC_RUN HELP_JOBS
+	  "  --shard K/N           explore only shard K (0..N-1) of N of the exhaustive search;\n"
+	  "                        `faultline merge` combines the shards' --json results\n"
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
 	  "                        one object per expect line\n" HELP_QUIET
 	  "  --html OUT.html       with --kernel: also write the first counterexample printed\n"
@@ -125,7 +143,7 @@ static const struct cmd {
 	  "\n"
 	  "exit status: 0 nothing violated, 1 a violation, 2 bad input, usage, or a schedule\n"
 	  "that does not fit the test.\n" },
-	{ "test", O_PREEMPT | O_MAXEXEC | O_JSON | O_QUIET | O_JUNIT | O_TAP, 1, -1, "PATH",
+	{ "test", O_PREEMPT | O_MAXEXEC | O_JOBS | O_JSON | O_QUIET | O_JUNIT | O_TAP, 1, -1, "PATH",
 	  "usage: faultline test PATH... [options]\n"
 	  "\n"
 	  "Check every expectation of every .litmus file under each PATH (a file, or a\n"
@@ -135,7 +153,7 @@ static const struct cmd {
 	  "does not parse, or its exploration failed: the message says why).  One bad file\n"
 	  "does not stop the others.  A PATH without any .litmus file is an error.\n"
 	  "\n"
-	  "options:\n" HELP_PREEMPT HELP_MAXEXEC
+	  "options:\n" HELP_PREEMPT HELP_MAXEXEC HELP_JOBS
 	  "  --json                one JSON object: every row and the totals\n"
 	  "  --tap                 TAP version 13 on stdout, as kselftest prints it: one\n"
 	  "                        `ok N` / `not ok N` line per row (not with --json)\n"
@@ -145,6 +163,20 @@ static const struct cmd {
 	  "exit status (the worst row decides): 0 every expectation met by a complete search;\n"
 	  "1 a MISMATCH or an INCOMPLETE search (or a file without expect lines); 2 an ERROR, or\n"
 	  "bad usage.\n" },
+	{ "merge", O_JSON, 1, -1, "RESULT",
+	  "usage: faultline merge RESULT.json... [--json]\n"
+	  "\n"
+	  "Combine the results of `faultline run FILE --kernel V --shard K/N --json` (each\n"
+	  "shard 0..N-1 once, same file, kernel, switches and bound) into the verdict of the\n"
+	  "whole search: the union of the violated properties, the summed counts, the best\n"
+	  "counterexample of each property, replayed here.  A missing shard makes the search\n"
+	  "INCOMPLETE.  See docs/explorer.md for GNU parallel and Slurm job arrays.\n"
+	  "\n"
+	  "options:\n"
+	  "  --json                the merged result as one JSON object, as `run --json`\n" HELP_HELP
+	  "\n"
+	  "exit status: 0 nothing violated by a complete search; 1 a violation or an\n"
+	  "incomplete search; 2 bad input (unreadable or mismatched results) or usage.\n" },
 	{ "policies", O_MARKDOWN, 0, 0, "",
 	  "usage: faultline policies [--markdown]\n"
 	  "\n"
@@ -155,7 +187,7 @@ static const struct cmd {
 	  "  --markdown            print docs/switches.md instead\n" HELP_HELP
 	  "\n"
 	  "exit status: 0, or 2 for bad usage.\n" },
-	{ "bench", O_PREEMPT | O_MAXEXEC | O_QUIET, 0, -1, "PATH",
+	{ "bench", O_PREEMPT | O_MAXEXEC | O_JOBS | O_JSON | O_MARKDOWN | O_QUIET, 0, -1, "PATH",
 	  "usage: faultline bench [PATH...] [options]\n"
 	  "\n"
 	  "For every expect line of every .litmus file under each PATH (default: litmus):\n"
@@ -163,7 +195,10 @@ static const struct cmd {
 	  "the search was complete; then the peak RSS of the headline scenario after 1,000\n"
 	  "and 100,000 random executions.  Figures, not tests.\n"
 	  "\n"
-	  "options:\n" HELP_PREEMPT HELP_MAXEXEC HELP_QUIET HELP_HELP
+	  "options:\n" HELP_PREEMPT HELP_MAXEXEC
+	  "  -j, --jobs N          also run each search with N workers, and show both\n"
+	  "  --json                the figures as one JSON object\n"
+	  "  --markdown            docs/performance.md (what `make bench` writes)\n" HELP_QUIET HELP_HELP
 	  "\n"
 	  "exit status: 0, or 2 for bad usage or a PATH that cannot be read.\n" },
 	{ "conform", O_KERNEL | O_SET | O_PREEMPT | O_MAXEXEC | O_RUNS | O_TIMEOUT | O_JSON, 1, -1, "PATH",
@@ -274,8 +309,10 @@ static int set_option(const struct cmd *c, struct fl_cli_opts *o, unsigned bit, 
 			o->strategy = FL_STRAT_DFS;
 		else if (!strcmp(v, "random"))
 			o->strategy = FL_STRAT_RANDOM;
+		else if (!strcmp(v, "pct"))
+			o->strategy = FL_STRAT_PCT;
 		else
-			return usage_error(c, "unknown strategy '%s' (exhaustive, dfs, random)", v);
+			return usage_error(c, "unknown strategy '%s' (exhaustive, dfs, random, pct)", v);
 		return 0;
 	case O_SEED:
 		return parse_range(c, a, v, 0, UINT64_MAX, "", &o->seed);
@@ -312,6 +349,27 @@ static int set_option(const struct cmd *c, struct fl_cli_opts *o, unsigned bit, 
 		return 0;
 	case O_HTML:
 		o->html = v;
+		return 0;
+	case O_JOBS:
+		if (parse_range(c, a, v, 1, FL_MAX_JOBS, "", &n))
+			return -1;
+		o->jobs = (int)n;
+		return 0;
+	case O_SHARD: {
+		unsigned long k, m;
+		char tail;
+
+		if (sscanf(v, "%lu/%lu%c", &k, &m, &tail) != 2 || v[0] < '0' || v[0] > '9' || m < 1 || m > 1000000 ||
+		    k >= m)
+			return usage_error(c, "--shard takes K/N with 0 <= K < N <= 1000000, got '%s'", v);
+		o->shard_k = (int)k;
+		o->shard_n = (int)m;
+		return 0;
+	}
+	case O_DEPTH:
+		if (parse_range(c, a, v, 1, 16, "", &n))
+			return -1;
+		o->pct_depth = (int)n;
 		return 0;
 	}
 	return -1;
@@ -396,8 +454,21 @@ int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***fil
 	}
 	if ((seen & O_TAP) && (seen & O_JSON))
 		return usage_error(c, "--tap and --json both take stdout: choose one");
-	if ((seen & O_SEED) && o->strategy != FL_STRAT_RANDOM)
-		return usage_error(c, "--seed is for --strategy random only");
+	if ((seen & O_JOBS) && o->jobs > 1 && (seen & (O_TAP | O_JUNIT)))
+		return usage_error(c, "-j with --tap or --junit is not supported (their rows are numbered and "
+				   "kept in one process): use -j 1");
+	if ((seen & O_SEED) && o->strategy != FL_STRAT_RANDOM && o->strategy != FL_STRAT_PCT)
+		return usage_error(c, "--seed is for --strategy random or pct only");
+	if ((seen & O_RUNS) && !strcmp(c->name, "run") && o->strategy != FL_STRAT_RANDOM &&
+	    o->strategy != FL_STRAT_PCT)
+		return usage_error(c, "--runs is for --strategy random or pct only");
+	if ((seen & O_SHARD) && !o->kernel)
+		return usage_error(c, "--shard needs --kernel: a shard alone confirms no expect line (merge the "
+				   "shards' --json results with faultline merge)");
+	if ((seen & (O_JOBS | O_SHARD)) && o->strategy != FL_STRAT_DPOR && o->strategy != FL_STRAT_DFS)
+		return usage_error(c, "-j and --shard are for the exhaustive strategies (exhaustive, dfs)");
+	if ((seen & O_DEPTH) && o->strategy != FL_STRAT_PCT)
+		return usage_error(c, "--pct-depth is for --strategy pct only");
 	if (*nfiles < c->min_files)
 		return usage_error(c, "no %s given", c->what);
 	if (c->max_files >= 0 && *nfiles > c->max_files) {

@@ -108,6 +108,8 @@ static void draw(void *ctx, const struct fl_progress *p)
 	o = snprintf(line, sizeof(line), "%s executions, %s/s, ", ex, rate);
 	if (p->bound >= 0 && p->max_bound >= 0)
 		o += snprintf(line + o, sizeof(line) - (size_t)o, "preemptions %d of %d, ", p->bound, p->max_bound);
+	else if (p->max_bound >= 0)	/* the unbounded probe first (docs/explorer.md) */
+		o += snprintf(line + o, sizeof(line) - (size_t)o, "unbounded probe to %d preemptions, ", p->max_bound);
 	o += snprintf(line + o, sizeof(line) - (size_t)o, "%s", t);
 	if (speed > 0) {
 		double guess = guess_left(p);

@@ -27,6 +27,15 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 	fl_json_str(f, sc->file);
 	fprintf(f, ",\"kernel\":");
 	fl_json_str(f, cfg->name);
+	/* What `faultline merge` needs to rebuild the configuration and check the shards. */
+	fprintf(f, ",\"preset\":\"%s\",\"sets\":[", fl_preset_at(cfg->preset)->name);
+	for (int s = 0, n = 0; s < FL_SW__COUNT; s++)
+		if (cfg->pol.v[s] != fl_preset_at(cfg->preset)->pol.v[s])
+			fprintf(f, "%s\"%s=%s\"", n++ ? "," : "", fl_switch_desc(s)->name,
+				fl_switch_desc(s)->values[cfg->pol.v[s]].name);
+	fprintf(f, "]");
+	if (res->shard_n > 1)
+		fprintf(f, ",\"shard\":{\"k\":%d,\"n\":%d}", res->shard_k, res->shard_n);
 	fprintf(f, ",\"violations\":[");
 	for (int p = 0; p < FL_PROP__COUNT; p++) {
 		if (res->found & (1u << p)) {
@@ -78,8 +87,12 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 		saved = fl_log;
 		fprintf(f, "%s{\"property\":\"%s\",\"message\":", first ? "" : ",", fl_prop_name(p));
 		fl_json_str(f, fl_chk.first[p].msg);
-		fprintf(f, ",\"step\":%u,\"preemptions\":%d,\"schedule\":\"%s\",\"seconds_to_find\":%.6f,\"trace\":",
+		fprintf(f, ",\"step\":%u,\"preemptions\":%d,\"schedule\":\"%s\",\"seconds_to_find\":%.6f",
 			fl_chk.first[p].step, c->preemptions, c->schedule, c->seconds);
+		if (res->seeded)
+			fprintf(f, ",\"seed\":%llu,\"run\":%llu", (unsigned long long)res->seed,
+				(unsigned long long)c->run);
+		fprintf(f, ",\"trace\":");
 		fl_report_trace_json(f, sc, &saved);
 		fprintf(f, "}");
 		first = false;
@@ -107,16 +120,24 @@ static int run_html(const struct fl_scenario *sc, const struct fl_config *cfg, c
 /* --kernel given: every violated property with its trace.  Returns the exit status. */
 static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o)
 {
-	struct fl_explore_result res;
-	int bound = fl_cli_bound(o, sc), rc;
-	enum fl_verdict v;
+	static struct fl_explore_result res;
+	int rc;
 
 	rc = fl_cli_explore(sc, cfg, o, &res);
 	if (rc)
 		return rc;
 	if (o->html && (rc = run_html(sc, cfg, o, &res)))
 		return rc;
-	v = fl_cli_verdict(0, &res);
+	return fl_cli_report(sc, cfg, o, &res, fl_cli_bound(o, sc));
+}
+
+/* The result of a search under --kernel (run, merge): text or JSON.  Returns the exit status. */
+int fl_cli_report(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		  const struct fl_explore_result *rp, int bound)
+{
+	const struct fl_explore_result res = *rp;
+	enum fl_verdict v = fl_cli_verdict(0, &res);
+
 	if (o->json) {
 		json_result(stdout, sc, cfg, &res, bound, NULL);
 		printf("\n");

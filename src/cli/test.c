@@ -9,9 +9,13 @@
  * files still run.  The exit status is the worst row's: an ERROR (2) over
  * a MISMATCH or INCOMPLETE (1) over ok (0).
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -34,6 +38,8 @@ struct tally {
 	struct row *rows;	/* --junit only */
 	int nrows, cap;
 };
+
+static FILE *out;	/* stdout, or a worker's buffer for one file (-j) */
 
 static char *dup_str(const char *s)
 {
@@ -74,11 +80,11 @@ static void tap_desc(const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\n' || *s == '\r')
-			putchar(' ');
+			fputc(' ', out);
 		else if (*s == '#' || *s == '\\')
-			printf("\\%c", *s);
+			fprintf(out, "\\%c", *s);
 		else
-			putchar(*s);
+			fputc(*s, out);
 	}
 }
 
@@ -93,39 +99,39 @@ static void tap_row(struct tally *t, const char *name, const char *kernel, enum 
 		char line[1536];
 
 		snprintf(line, sizeof(line), "%s %s: %s: %s", name, kernel, what[k], msg);
-		fputs("# ", stdout);
+		fputs("# ", out);
 		for (const char *p = line; *p; p++) {
-			putchar(*p);
+			fputc(*p, out);
 			if (*p == '\n' && p[1])
-				fputs("# ", stdout);
+				fputs("# ", out);
 		}
-		printf("\n");
+		fputc('\n', out);
 	}
-	printf("%s %d ", k == ROW_OK ? "ok" : "not ok", t->tap_n);
+	fprintf(out, "%s %d ", k == ROW_OK ? "ok" : "not ok", t->tap_n);
 	tap_desc(name);
-	putchar(' ');
+	fputc(' ', out);
 	tap_desc(kernel);
-	putchar('\n');
+	fputc('\n', out);
 }
 
 static const char *const row_json[] = { "ok", "mismatch", "incomplete", "error", "no-expectations" };
 
 static void row_text(const char *name, const char *kernel, const char *got, const char *verdict)
 {
-	printf("%-44s %-30s %-34s %s\n", name, kernel, got, verdict);
+	fprintf(out, "%-44s %-30s %-34s %s\n", name, kernel, got, verdict);
 }
 
 static void row_json_begin(struct tally *t, const char *file, const char *name, const char *kernel,
 			   enum row_kind k)
 {
-	printf("%s\n  {\"file\":", t->json_first ? "" : ",");
+	fprintf(out, "%s\n  {\"file\":", t->json_first ? "" : ",");
 	t->json_first = false;
-	fl_json_str(stdout, file);
-	printf(",\"test\":");
-	fl_json_str(stdout, name);
-	printf(",\"kernel\":");
-	fl_json_str(stdout, kernel);
-	printf(",\"verdict\":\"%s\"", row_json[k]);
+	fl_json_str(out, file);
+	fprintf(out, ",\"test\":");
+	fl_json_str(out, name);
+	fprintf(out, ",\"kernel\":");
+	fl_json_str(out, kernel);
+	fprintf(out, ",\"verdict\":\"%s\"", row_json[k]);
 }
 
 /* A file that could not be run at all, or one expect line that failed to explore. */
@@ -140,13 +146,13 @@ static void row_error(struct tally *t, const struct fl_cli_opts *o, const char *
 	}
 	if (o->json) {
 		row_json_begin(t, file, name, kernel, ROW_ERROR);
-		printf(",\"message\":");
-		fl_json_str(stdout, msg);
-		printf("}");
+		fprintf(out, ",\"message\":");
+		fl_json_str(out, msg);
+		fprintf(out, "}");
 		return;
 	}
 	row_text(name, kernel, "-", "ERROR");
-	printf("    %s\n", msg);
+	fprintf(out, "    %s\n", msg);
 }
 
 static void test_file(struct tally *t, const struct fl_cli_opts *o, const char *path)
@@ -165,7 +171,7 @@ static void test_file(struct tally *t, const struct fl_cli_opts *o, const char *
 			tap_row(t, sc.name, "-", ROW_NO_EXPECT, "the file has no expect lines");
 		else if (o->json) {
 			row_json_begin(t, sc.file, sc.name, "-", ROW_NO_EXPECT);
-			printf("}");
+			fprintf(out, "}");
 		} else {
 			row_text(sc.name, "-", "-", "NO EXPECTATIONS");
 		}
@@ -223,25 +229,25 @@ static void test_file(struct tally *t, const struct fl_cli_opts *o, const char *
 		}
 		if (o->json) {
 			row_json_begin(t, sc.file, sc.name, cfg.name, k);
-			printf(",\"found\":\"%s\",\"expected\":\"%s\",\"line\":%d,\"complete\":%s,\"executions\":%llu,"
+			fprintf(out, ",\"found\":\"%s\",\"expected\":\"%s\",\"line\":%d,\"complete\":%s,\"executions\":%llu,"
 			       "\"seconds\":%.6f", got, want, x->loc.line, res.complete ? "true" : "false",
 			       (unsigned long long)res.executions, res.seconds);
 			if (!res.complete) {
-				printf(",\"stop_reason\":");
-				fl_json_str(stdout, res.stop_reason);
+				fprintf(out, ",\"stop_reason\":");
+				fl_json_str(out, res.stop_reason);
 			}
-			printf("}");
+			fprintf(out, "}");
 			continue;
 		}
 		if (k == ROW_OK) {
 			row_text(sc.name, cfg.name, got, "ok");
 			continue;
 		}
-		printf("%-44s %-30s %-34s %s: expected %s (%s:%d)", sc.name, cfg.name, got,
+		fprintf(out, "%-44s %-30s %-34s %s: expected %s (%s:%d)", sc.name, cfg.name, got,
 		       k == ROW_MISMATCH ? "MISMATCH" : "INCOMPLETE", want, sc.file, x->loc.line);
 		if (!res.complete)
-			printf("; search %s (%s)", res.stop_reason, b);
-		printf("\n");
+			fprintf(out, "; search %s (%s)", res.stop_reason, b);
+		fprintf(out, "\n");
 	}
 }
 
@@ -332,6 +338,171 @@ static int write_junit(const char *path, const struct tally *t)
 	return 0;
 }
 
+/* One file's rows, from a worker: its tallies, then its text. */
+struct file_result {
+	int n[5];
+	char *text;
+	size_t len;
+	bool done;
+};
+
+static bool xread(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t r = read(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		len -= (size_t)r;
+	}
+	return true;
+}
+
+static bool xwrite(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t r = write(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		len -= (size_t)r;
+	}
+	return true;
+}
+
+/* A worker: take the next file nobody has taken, test it into a buffer, send it; until none is left. */
+static void test_worker(int fd, int *next, struct fl_cli_opts *o, char **files, int nfiles)
+{
+	for (;;) {
+		int i = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+		struct tally t = { .json_first = false };	/* the parent drops the first row's comma */
+		char *buf = NULL;
+		size_t len = 0;
+
+		if (i >= nfiles)
+			break;
+		out = open_memstream(&buf, &len);
+		if (!out)
+			_exit(1);
+		test_file(&t, o, files[i]);
+		fclose(out);
+		if (!xwrite(fd, &i, sizeof(i)) || !xwrite(fd, t.n, sizeof(t.n)) || !xwrite(fd, &len, sizeof(len)) ||
+		    !xwrite(fd, buf, len))
+			_exit(1);
+		free(buf);
+	}
+	_exit(0);
+}
+
+/*
+ * -j N: N worker processes take files in turn (a shared counter), and the
+ * rows are printed in file order as they arrive, as one process would.
+ * Each search runs in one worker (-j does not split it further here).
+ */
+static int test_files_jobs(struct tally *t, struct fl_cli_opts *o, char **files, int nfiles)
+{
+	int jobs = o->jobs < nfiles ? o->jobs : nfiles, *next, printed = 0, open_fds = 0;
+	struct file_result *fr = calloc((size_t)nfiles, sizeof(*fr));
+	struct pollfd pfd[FL_MAX_JOBS];
+	pid_t pids[FL_MAX_JOBS];
+
+	next = mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!fr || next == MAP_FAILED) {
+		fprintf(stderr, "faultline test: -j: %s\n", strerror(errno));
+		free(fr);
+		return -1;
+	}
+	*next = 0;
+	o->jobs = 1;
+	fflush(NULL);
+	for (int w = 0; w < jobs; w++) {
+		int p[2];
+
+		if (pipe(p) || (pids[w] = fork()) < 0) {
+			fprintf(stderr, "faultline test: -j: %s\n", strerror(errno));
+			exit(FL_EXIT_USAGE);
+		}
+		if (pids[w] == 0) {
+			close(p[0]);
+			for (int v = 0; v < w; v++)
+				close(pfd[v].fd);
+			test_worker(p[1], next, o, files, nfiles);
+		}
+		close(p[1]);
+		pfd[w] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+		open_fds++;
+	}
+	while (open_fds) {
+		if (poll(pfd, (nfds_t)jobs, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int w = 0; w < jobs; w++) {
+			int i;
+			struct file_result r = { 0 };
+
+			if (pfd[w].fd < 0 || !(pfd[w].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (!xread(pfd[w].fd, &i, sizeof(i)) || i < 0 || i >= nfiles || !xread(pfd[w].fd, r.n, sizeof(r.n)) ||
+			    !xread(pfd[w].fd, &r.len, sizeof(r.len)) || !(r.text = malloc(r.len + 1)) ||
+			    !xread(pfd[w].fd, r.text, r.len)) {
+				free(r.text);
+				close(pfd[w].fd);
+				pfd[w].fd = -1;
+				open_fds--;
+				continue;
+			}
+			r.done = true;
+			fr[i] = r;
+		}
+		for (; printed < nfiles && fr[printed].done; printed++) {
+			const char *s = fr[printed].text;
+			size_t len = fr[printed].len;
+
+			if (o->json && t->json_first && len && s[0] == ',') {
+				s++;
+				len--;
+			}
+			if (len)
+				t->json_first = false;
+			fwrite(s, 1, len, stdout);
+			fflush(stdout);
+			for (int k = 0; k < 5; k++)
+				t->n[k] += fr[printed].n[k];
+			free(fr[printed].text);
+		}
+	}
+	for (int w = 0; w < jobs; w++) {
+		int st;
+
+		while (waitpid(pids[w], &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	munmap(next, sizeof(*next));
+	for (int i = printed; i < nfiles; i++) {
+		/* A worker died before sending this file: an error row, never a silent pass. */
+		t->n[ROW_ERROR]++;
+		fprintf(stdout, o->json ? "%s\n  {\"file\":\"%s\",\"verdict\":\"error\",\"message\":\"a -j worker died\"}"
+				      : "%s%s: ERROR: a -j worker died before reporting it\n",
+			o->json ? (t->json_first ? "" : ",") : "", files[i]);
+		t->json_first = false;
+		free(fr[i].text);
+	}
+	free(fr);
+	return 0;
+}
+
 int fl_cmd_test(int argc, char **argv)
 {
 	static char *files[FL_LITMUS_MAX_FILES];
@@ -363,9 +534,15 @@ int fl_cmd_test(int argc, char **argv)
 		printf("{\"rows\":[");
 	else
 		printf("%-44s %-30s %-34s %s\n", "test", "kernel", "found", "verdict");
-	for (int i = 0; i < nfiles; i++) {
-		test_file(&t, &o, files[i]);
-		fflush(stdout);
+	out = stdout;
+	if (o.jobs > 1 && nfiles > 1) {
+		if (test_files_jobs(&t, &o, files, nfiles))
+			return FL_EXIT_USAGE;
+	} else {
+		for (int i = 0; i < nfiles; i++) {
+			test_file(&t, &o, files[i]);
+			fflush(stdout);
+		}
 	}
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);

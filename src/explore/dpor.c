@@ -37,6 +37,10 @@
 #include "explore/explore_int.h"
 #include "sim/log.h"
 
+#ifndef FL_SHARD_SPLIT
+#define FL_SHARD_SPLIT	8	/* the split depth of shards (shard_pick) */
+#endif
+
 struct node {
 	uint32_t enabled, backtrack, done;
 	uint32_t sleep;		/* threads whose step here is already covered */
@@ -53,6 +57,16 @@ struct dpor {
 	bool por;
 	bool source;		/* unbounded: source sets + sleep sets (Abdulla et al., POPL 2014) */
 	bool bsleep;		/* bounded: cost-safe sleep sets (see bounded_sleep) */
+	bool bound_hit;		/* this pass left a choice out because of the bound */
+	int probe;		/* >= 0: an unbounded search that gives up past this many preemptions */
+	bool probe_over;	/* ... and it met an execution that needs more */
+	/* Sharding (see shard_pick): this shard's number, the count, the split depth. */
+	int shard_k, shard_n, split;
+	bool sharded;		/* split > 0: shard_n > 1, or workers that claim prefixes */
+	int space;		/* claims: 0 for the probe, b + 1 for the pass at bound b */
+	uint64_t prefix_seq;	/* split-depth prefixes met so far in this pass */
+	bool skip;		/* this execution's prefix belongs to another shard */
+	uint64_t skipped;
 	int nthreads;
 	int prefix;		/* the next execution replays nodes[0..prefix) */
 	struct node *nodes;
@@ -82,15 +96,33 @@ static bool within_bound(const struct dpor *d, int n, int t)
 	return d->nodes[n].pre + preempt_cost(d, n, t) <= d->bound;
 }
 
-/* Pick from @cand: the previous thread if possible, else the lowest id within the bound. */
-static int pick(const struct dpor *d, int n, uint32_t cand)
+/*
+ * Pick from @cand: the previous thread if possible, else the lowest id
+ * within the bound.  A candidate left out only because of the bound is
+ * noted (bound_hit): a pass that never does so searched exactly what any
+ * higher bound would.
+ */
+static int pick(struct dpor *d, int n, uint32_t cand)
 {
 	if (n > 0 && (cand & (1u << d->choice[n - 1])))
 		return d->choice[n - 1];
-	for (int t = 0; t < d->nthreads; t++)
-		if ((cand & (1u << t)) && within_bound(d, n, t))
+	for (int t = 0; t < d->nthreads; t++) {
+		if (!(cand & (1u << t)))
+			continue;
+		if (within_bound(d, n, t))
 			return t;
+		d->bound_hit = true;
+	}
 	return -1;
+}
+
+/* The probe (fl_explore_dpor): would thread @t at step @n take the execution past its bound? */
+static bool probe_exceeds(struct dpor *d, int n, int t)
+{
+	if (d->probe < 0 || d->nodes[n].pre + preempt_cost(d, n, t) <= d->probe)
+		return false;
+	d->probe_over = true;
+	return true;
 }
 
 /* A 64-bit summary of a footprint's objects: disjoint masks mean independent steps. */
@@ -189,7 +221,7 @@ static void new_node(struct dpor *d, int n, uint32_t en)
 	struct node *nd = &d->nodes[n];
 
 	nd->enabled = en;
-	nd->backtrack = d->por ? 0 : en;
+	nd->backtrack = d->por && n >= d->split ? 0 : en;
 	nd->done = 0;
 	nd->pre = (uint16_t)(n ? d->nodes[n - 1].pre + preempt_cost(d, n - 1, d->choice[n - 1]) : 0);
 	nd->waiting = 0;
@@ -443,6 +475,8 @@ static int next_branch(struct dpor *d, int n)
 		t = pick(d, k, cand);
 		if (t < 0)
 			continue;
+		if (probe_exceeds(d, k, t))
+			return -1;
 		nd->chosen = (uint8_t)t;
 		return k;
 	}
@@ -463,6 +497,52 @@ static int dpor_replay(void *s, int n, uint32_t *en)
 	return d->nodes[n].chosen;
 }
 
+/*
+ * Sharding.  Shard k of n explores the same tree as every other shard down
+ * to the split depth, where every enabled thread is a backtrack point (as
+ * in DFS), and below it only the subtrees of the split-depth prefixes it
+ * owns: the i-th prefix met (in the search's deterministic order) belongs
+ * to shard i mod n, and so does an execution that ends above the split.
+ * With every choice above the split explored, the subtrees are
+ * independent: a race found in one adds backtrack points only inside it or
+ * above the split, where there is nothing left to add, and a sleep set
+ * below the split only names threads whose subtrees some shard explores
+ * whole.  So the union of the shards is the search with a DFS top, a
+ * superset of the plain one, and each shard's passes, probe and early stop
+ * are sound on their own (docs/explorer.md, "Shards and jobs").
+ */
+static bool shard_owns(struct dpor *d)
+{
+	const struct fl_explore_opts *o = d->opts;
+	uint64_t i = d->prefix_seq++, bit;
+
+	if (d->shard_n > 1 && i % (uint64_t)d->shard_n != (uint64_t)d->shard_k)
+		return false;
+	if (!o->claims)
+		return true;
+	/*
+	 * -j: the first worker to meet a prefix in this pass takes it (parallel.c).
+	 * Past the table every worker explores it: redundant, never lost.
+	 */
+	if (i / 64 >= o->claim_words)
+		return true;
+	bit = 1ull << (i % 64);
+	return !(__atomic_fetch_or(&o->claims[(uint64_t)d->space * o->claim_words + i / 64], bit,
+				   __ATOMIC_RELAXED) & bit);
+}
+
+static bool dpor_keep(void *s, int n)
+{
+	struct dpor *d = s;
+
+	if (!d->sharded || n >= d->split)
+		return true;
+	if (shard_owns(d))
+		return true;
+	d->skip = true;
+	return false;
+}
+
 static int dpor_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
 {
 	struct dpor *d = s;
@@ -470,8 +550,12 @@ static int dpor_pick(void *s, int n, uint32_t en, struct fl_explore_result *res)
 
 	(void)res;
 	new_node(d, n, en);
+	if (d->sharded && n == d->split && !shard_owns(d)) {
+		d->skip = true;
+		return FL_PICK_PRUNE;
+	}
 	t = pick(d, n, en & ~d->nodes[n].sleep);
-	if (t < 0)
+	if (t < 0 || probe_exceeds(d, n, t))
 		return FL_PICK_PRUNE;
 	d->nodes[n].chosen = (uint8_t)t;
 	d->nodes[n].backtrack |= 1u << t;
@@ -487,7 +571,7 @@ static void dpor_taken(void *s, int n, int t)
 }
 
 static const struct fl_scheduler dpor_scheduler = {
-	.prefix = dpor_prefix, .replay = dpor_replay, .pick = dpor_pick, .taken = dpor_taken,
+	.prefix = dpor_prefix, .replay = dpor_replay, .pick = dpor_pick, .taken = dpor_taken, .keep = dpor_keep,
 };
 
 /*
@@ -512,10 +596,20 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
 		end = fl_execute(prog, &dpor_scheduler, d, d->choice, d->enabled, res, t0, &n);
 		if (end == FL_EXEC_STOP)
 			return false;
+		if (d->probe_over)
+			return false;
 		fl_progress_tick(&d->ps, opts, res);
-		if (d->por)
+		if (d->skip) {
+			/* Another shard's: neither counted as pruned nor analysed. */
+			d->skip = false;
+			d->skipped++;
+			res->pruned--;
+		} else if (d->por) {
 			analyse(d, from, n, d->bsleep && end == FL_EXEC_PRUNED);
+		}
 		d->prefix = next_branch(d, n) + 1;
+		if (d->probe_over)
+			return false;
 		if (d->prefix == 0)
 			return true;
 	}
@@ -528,13 +622,49 @@ static bool search(struct dpor *d, const struct fl_program *prog, struct fl_expl
  * the first counterexample of each property takes the fewest preemptions
  * any explored execution needs; the lower bounds cost a few percent more
  * executions.  Plain DFS (the cross-check) searches at B only.
+ *
+ * Two things keep a large bound from searching the same space again and
+ * again (docs/explorer.md, "Bounds that do not bind"):
+ *  - A pass that never left a choice out because of its bound (bound_hit)
+ *    searched exactly what every higher bound would: the passes stop.
+ *  - Before the passes, when B > 0, the unbounded search (source sets) is
+ *    run as a probe that gives up at the first execution that would take
+ *    more than B preemptions.  If it finishes, every Mazurkiewicz class of
+ *    the program has an explored member within the bound, so the bound
+ *    does not bind: its violated properties and final states are those of
+ *    the unbounded search, which is its result (in as many executions as
+ *    `--preemptions none`).  If it gives up, what it explored so far was
+ *    within the bound and stays counted; the passes then run as usual.
+ *    With a bound below the length of the first execution it gives up
+ *    within a few executions.
  */
+static bool pass(struct dpor *d, const struct fl_program *prog, struct fl_explore_result *res, double t0,
+		 int bound)
+{
+	uint64_t start = res->executions + res->pruned;
+	bool ok;
+
+	d->bound = bound;
+	d->source = d->por && bound < 0;
+	d->bsleep = d->por && bound >= 0;
+	d->bound_hit = false;
+	d->prefix_seq = 0;
+	d->space = d->probe >= 0 ? 0 : bound + 1;
+	d->ps.p.bound = d->probe >= 0 ? -1 : bound;
+	d->ps.p.pass_start = start;
+	ok = search(d, prog, res, t0);
+	/* What each pass cost: the status line extrapolates the next one from these. */
+	d->ps.p.prev_pass[1] = d->ps.p.prev_pass[0];
+	d->ps.p.prev_pass[0] = res->executions + res->pruned - start;
+	return ok;
+}
+
 void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		     struct fl_explore_result *res, bool por)
 {
 	struct dpor *d = calloc(1, sizeof(*d));
 	double t0 = fl_now();
-	int b0;
+	int b0, B = opts->preemptions;
 
 	if (d)
 		d->nodes = calloc(FL_MAX_STEPS, sizeof(struct node));
@@ -545,25 +675,34 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 	}
 	d->opts = opts;
 	d->por = por;
-	d->source = por && opts->preemptions < 0;
-	d->bsleep = por && opts->preemptions >= 0;
 	d->nthreads = fl_sim.nthreads;
-	res->complete = true;
-	b0 = por && opts->preemptions > 0 ? 0 : opts->preemptions;
-	d->ps.t0 = t0;
-	d->ps.p.max_bound = opts->preemptions;
-	for (int b = b0; b <= opts->preemptions || b == b0; b++) {
-		uint64_t start = res->executions + res->pruned;
-
-		d->bound = b;
-		d->ps.p.bound = b;
-		d->ps.p.pass_start = start;
-		if (!search(d, prog, res, t0))
-			break;
-		/* What each pass cost: the status line extrapolates the next one from these. */
-		d->ps.p.prev_pass[1] = d->ps.p.prev_pass[0];
-		d->ps.p.prev_pass[0] = res->executions + res->pruned - start;
+	d->probe = -1;
+	if (opts->shard_n > 1 || opts->claims) {
+		d->shard_k = opts->shard_k;
+		d->shard_n = opts->shard_n;
+		d->sharded = true;
+		d->split = FL_SHARD_SPLIT;
 	}
+	res->complete = true;
+	d->ps.t0 = t0;
+	d->ps.p.max_bound = B;
+	/*
+	 * Not when sharded: a shard's sleep sets lean on the other shards'
+	 * subtrees, so every shard must search at the same bounds; a probe that
+	 * finishes in one shard and gives up in another would break that.
+	 */
+	if (por && B > 0 && !d->sharded) {
+		d->probe = B;
+		if (pass(d, prog, res, t0, -1) || !d->probe_over)
+			goto out;	/* the bound does not bind, or a stop (res says why) */
+		d->probe = -1;
+		d->probe_over = false;
+	}
+	b0 = por && B > 0 ? 0 : B;
+	for (int b = b0; b <= B || b == b0; b++)
+		if (!pass(d, prog, res, t0, b) || !d->bound_hit)
+			break;
+out:
 	res->seconds = fl_now() - t0;
 	free(d->nodes);
 	free(d);

@@ -70,6 +70,8 @@ enum fl_exec_end fl_execute(const struct fl_program *prog, const struct fl_sched
 	}
 	*steps = n;
 	res->steps += (uint64_t)n;
+	if (!pruned && sc->keep && !sc->keep(s, n))
+		pruned = true;
 	if (pruned) {
 		res->pruned++;
 		return FL_EXEC_PRUNED;

@@ -24,6 +24,10 @@ void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opt
 		struct fl_explore_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	if (opts->jobs > 1 && (opts->strategy == FL_STRAT_DPOR || opts->strategy == FL_STRAT_DFS)) {
+		fl_explore_jobs(prog, opts, res);
+		goto out;
+	}
 	switch (opts->strategy) {
 	case FL_STRAT_DPOR:
 		fl_explore_dpor(prog, opts, res, true);
@@ -33,9 +37,21 @@ void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opt
 		break;
 	case FL_STRAT_RANDOM:
 		fl_explore_random(prog, opts, res);
+		res->seeded = true;
+		res->seed = opts->seed;
+		break;
+	case FL_STRAT_PCT:
+		fl_explore_pct(prog, opts, res);
+		res->seeded = true;
+		res->seed = opts->seed;
 		break;
 	case FL_STRAT_REPLAY:
 		fl_explore_replay(prog, opts, res);
 		break;
+	}
+out:
+	if (opts->shard_n > 1 && (opts->strategy == FL_STRAT_DPOR || opts->strategy == FL_STRAT_DFS)) {
+		res->shard_k = opts->shard_k;
+		res->shard_n = opts->shard_n;
 	}
 }

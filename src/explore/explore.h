@@ -19,6 +19,10 @@
  *    bound.  With POR disabled it is a plain bounded DFS (`dfs`), used to
  *    cross-check the reduction.
  *  - random.c: uniformly random scheduling from a seed.
+ *  - pct.c: PCT (Burckhardt et al., ASPLOS 2010): random priorities and
+ *    d-1 priority change points per run, from a seed.
+ *  - parallel.c: -j, the exhaustive search in forked workers (shards of
+ *    dpor.c), and the merge of shard results.
  *  - replay.c: one schedule, strictly: a step naming a thread that is not
  *    enabled is an error that shows the enabled set.
  */
@@ -51,7 +55,10 @@ enum fl_strategy {
 	FL_STRAT_DFS,		/* exhaustive without partial-order reduction */
 	FL_STRAT_RANDOM,
 	FL_STRAT_REPLAY,
+	FL_STRAT_PCT,		/* probabilistic concurrency testing (pct.c) */
 };
+
+#define FL_PCT_DEPTH	3	/* default PCT depth d: d-1 priority change points per run */
 
 /*
  * Progress of a running search, for a live status line.  The explorer
@@ -80,7 +87,17 @@ struct fl_explore_opts {
 	enum fl_strategy strategy;
 	int preemptions;	/* bound; -1 = unbounded */
 	uint64_t max_executions;
-	uint64_t seed;		/* random */
+	uint64_t seed;		/* random, pct */
+	int pct_depth;		/* pct: d (0 = FL_PCT_DEPTH) */
+	/*
+	 * exhaustive: explore shard shard_k of shard_n (0 <= k < n; n <= 1: the
+	 * whole tree), or with jobs > 1 every shard at once in forked workers.
+	 */
+	int shard_k, shard_n;
+	int jobs;
+	/* Internal (parallel.c): the workers' shared claims on split prefixes, per pass. */
+	uint64_t *claims;
+	uint64_t claim_words;	/* per pass */
 	const char *schedule;	/* replay */
 	fl_progress_fn progress;	/* NULL: no reports */
 	void *progress_ctx;
@@ -91,7 +108,8 @@ struct fl_cex {
 	int preemptions;
 	int nsteps;
 	double seconds;		/* since the start of the exploration */
-	uint64_t execution;	/* 1-based index of the execution */
+	uint64_t execution;	/* 1-based index of the first execution that violated the property */
+	uint64_t run;		/* 1-based index of the execution kept here (random, pct: its run) */
 	char schedule[FL_SCHED_STR];
 };
 
@@ -106,12 +124,24 @@ struct fl_explore_result {
 	uint64_t steps;
 	double seconds;
 	bool complete;			/* the search covered the whole bounded space */
+	int shard_k, shard_n;		/* the shard searched (shard_n 0 or 1: all of it) */
+	bool seeded;			/* random or pct: the counterexamples came from this seed */
+	uint64_t seed;
 	char stop_reason[96];		/* why it stopped when not complete */
 	char error[1024];		/* bad input: a replay that diverges, a limit of the model */
 };
 
 void fl_explore(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		struct fl_explore_result *res);
+
+#define FL_MAX_JOBS	64	/* -j */
+/*
+ * Merge the result of another shard of the same search into @into (start
+ * from a zeroed result with complete = true): the union of the properties,
+ * the sums of the counts, the best counterexample of each property (fewest
+ * preemptions, then steps, then the smaller schedule string).
+ */
+void fl_explore_merge(struct fl_explore_result *into, const struct fl_explore_result *r);
 
 /* Schedules: "v1/0:3.1.2:4" = thread 0 for 3 steps, thread 1 once, thread 2 for 4 (schedule.c). */
 void fl_schedule_encode(const uint8_t *choice, int n, char *buf, int len);

@@ -51,6 +51,8 @@ struct fl_scheduler {
 	int (*pick)(void *s, int n, uint32_t en, struct fl_explore_result *res);
 	/* Thread @t is about to take step @n (NULL: nothing to note). */
 	void (*taken)(void *s, int n, int t);
+	/* The execution ended after @n steps: false drops it unrecorded, as pruned (NULL: keep). */
+	bool (*keep)(void *s, int n);
 };
 
 enum fl_exec_end {
@@ -68,6 +70,10 @@ void fl_explore_dpor(const struct fl_program *prog, const struct fl_explore_opts
 		     struct fl_explore_result *res, bool por);
 void fl_explore_random(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		       struct fl_explore_result *res);
+void fl_explore_jobs(const struct fl_program *prog, const struct fl_explore_opts *opts,
+		     struct fl_explore_result *res);
+void fl_explore_pct(const struct fl_program *prog, const struct fl_explore_opts *opts,
+		    struct fl_explore_result *res);
 void fl_explore_replay(const struct fl_program *prog, const struct fl_explore_opts *opts,
 		       struct fl_explore_result *res);
 

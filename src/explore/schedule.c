@@ -153,6 +153,7 @@ void fl_record_execution(struct fl_explore_result *res, const struct fl_program 
 			c->execution = res->executions;
 		}
 		c->found = true;
+		c->run = res->executions + res->pruned;
 		c->preemptions = pre;
 		c->nsteps = n;
 		fl_schedule_encode(choice, n, c->schedule, sizeof(c->schedule));

@@ -623,8 +623,9 @@ unsigned fl_handle_mm_fault_ref(struct fl_task *t, struct fl_vma *vma, int vpn, 
 	} else {
 		fl_mmap_assert_locked(t->mm);
 	}
-	FL_TRACE("%s fault at %s", (flags & FAULT_FLAG_WRITE) ? "write" : (flags & FAULT_FLAG_UNSHARE) ? "unshare" : "read",
-		 fl_va(vpn));
+	/* Traced as the kernel's handle_mm_fault: @ref only carries the VMA lock it was entered with. */
+	FL_TRACE_AS("handle_mm_fault", "%s fault at %s",
+		    (flags & FAULT_FLAG_WRITE) ? "write" : (flags & FAULT_FLAG_UNSHARE) ? "unshare" : "read", fl_va(vpn));
 	return handle_pte_fault(&vmf);
 }
 

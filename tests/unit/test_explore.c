@@ -286,6 +286,7 @@ struct wrap {
 	struct fl_program real;
 	struct hset states;
 	int nthreads;
+	int longest;		/* steps of the longest finished execution */
 };
 
 /*
@@ -345,6 +346,8 @@ static uint32_t wrap_finish(void *ctx, bool deadlock)
 	struct wrap *w = ctx;
 
 	hset_add(&w->states, final_state_hash(w, deadlock));
+	if ((int)fl_sim.step > w->longest)
+		w->longest = (int)fl_sim.step;
 	return w->real.finish(w->real.ctx, deadlock);
 }
 
@@ -358,10 +361,19 @@ struct run {
 	struct hset states;
 };
 
+static void explore_opts(struct wrap *w, const struct fl_explore_opts *opts, struct run *out);
+
 static void explore_one(struct wrap *w, enum fl_strategy strat, int bound, uint64_t cap, struct run *out)
 {
-	static struct fl_explore_result res;
 	struct fl_explore_opts eo = { .strategy = strat, .preemptions = bound, .max_executions = cap };
+
+	explore_opts(w, &eo, out);
+}
+
+static void explore_opts(struct wrap *w, const struct fl_explore_opts *opts, struct run *out)
+{
+	static struct fl_explore_result res;
+	const struct fl_explore_opts eo = *opts;
 	struct fl_program prog = { .reset = wrap_reset, .finish = wrap_finish, .ctx = w, .nprops = w->real.nprops };
 
 	hset_clear(&w->states);
@@ -903,6 +915,287 @@ static void test_dpor_litmus_lock_order(void **state)
 	assert_int_equal(bad, 0);
 }
 
+/*
+ * Closed-form execution counts on small programs, so that a search cannot
+ * become silently non-exhaustive (or redundant): when every step of every
+ * thread conflicts with every other (one shared variable, all writes),
+ * each interleaving is its own Mazurkiewicz trace, so DPOR must run
+ * exactly the multinomial (sum n_i)! / prod(n_i!) executions, and none
+ * blocked; independent threads need exactly one execution; plain DFS
+ * always runs every interleaving.  Bound 0 on all-conflicting 1-op
+ * threads still allows every order (a switch after a thread's last step
+ * is no preemption): n!.
+ */
+static uint64_t sy_count(enum fl_strategy strat, int bound, uint64_t *pruned)
+{
+	static struct fl_explore_result res;
+	const int cpus[SY_MAXT] = { 0, 1, 2, 3 }, labels[SY_MAXT] = { 0, 1, 2, 3 };
+	struct fl_explore_opts eo = { .strategy = strat, .preemptions = bound };
+	struct fl_program prog = { .reset = sy_reset, .finish = sy_finish, .nprops = 2 };
+
+	fl_sim_setup(syp.nthreads, cpus, labels, sy_body);
+	hset_clear(&systates);
+	fl_explore(&prog, &eo, &res);
+	fl_sim_teardown();
+	assert_true(res.complete);
+	if (pruned)
+		*pruned = res.pruned;
+	return res.executions;
+}
+
+static void sy_uniform(int nthreads, const int *nops, bool shared, bool write)
+{
+	memset(&syp, 0, sizeof(syp));
+	syp.nthreads = nthreads;
+	for (int t = 0; t < nthreads; t++) {
+		syp.nops[t] = nops[t];
+		for (int k = 0; k < nops[t]; k++)
+			syp.op[t][k] = (struct syop){ .var = (uint8_t)(shared ? 0 : t % SY_NVARS), .write = write };
+	}
+}
+
+static uint64_t multinomial(int nthreads, const int *nops)
+{
+	uint64_t r = 1;
+	int total = 0;
+
+	for (int t = 0; t < nthreads; t++)
+		for (int k = 1; k <= nops[t]; k++)
+			r = r * (uint64_t)(++total) / (uint64_t)k;	/* exact: C(total, k) steps */
+	return r;
+}
+
+static void test_closed_form_counts(void **state)
+{
+	static const int shapes[][SY_MAXT + 1] = {
+		/* nthreads, ops per thread */
+		{ 2, 1, 1 }, { 3, 1, 1, 1 }, { 4, 1, 1, 1, 1 }, { 2, 2, 2 }, { 2, 3, 3 }, { 3, 2, 2, 2 },
+		{ 2, 1, 4 }, { 3, 1, 2, 3 },
+	};
+	uint64_t pruned;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		int n = shapes[i][0];
+		const int *nops = &shapes[i][1];
+		uint64_t want = multinomial(n, nops), got;
+
+		sy_uniform(n, nops, true, true);
+		got = sy_count(FL_STRAT_DFS, -1, NULL);
+		if (got != want)
+			fail_msg("shape %zu: DFS ran %llu executions, expected %llu", i, (unsigned long long)got,
+				 (unsigned long long)want);
+		got = sy_count(FL_STRAT_DPOR, -1, &pruned);
+		if (got != want || pruned)
+			fail_msg("shape %zu, all conflicting: DPOR ran %llu executions (%llu blocked), expected %llu", i,
+				 (unsigned long long)got, (unsigned long long)pruned, (unsigned long long)want);
+		/* A bound that no execution can exceed (total steps - 1) levels off at the same count. */
+		got = sy_count(FL_STRAT_DPOR, 12, NULL);
+		if (got != want)
+			fail_msg("shape %zu: DPOR at bound 12 ran %llu executions, expected %llu", i,
+				 (unsigned long long)got, (unsigned long long)want);
+		sy_uniform(n, nops, true, false);	/* readers only: one trace */
+		assert_int_equal(sy_count(FL_STRAT_DPOR, -1, NULL), 1);
+		assert_int_equal(sy_count(FL_STRAT_DPOR, 2, NULL), 1);
+		if (n <= SY_NVARS) {
+			sy_uniform(n, nops, false, true);	/* a variable each: one trace */
+			assert_int_equal(sy_count(FL_STRAT_DPOR, -1, NULL), 1);
+			assert_int_equal(sy_count(FL_STRAT_DPOR, 2, NULL), 1);
+		}
+	}
+	/* Bound 0: 1-op threads in every order (n!), 2x2 writes only the two sequential ones. */
+	sy_uniform(3, (const int[]){ 1, 1, 1 }, true, true);
+	assert_int_equal(sy_count(FL_STRAT_DPOR, 0, NULL), 6);
+	assert_int_equal(sy_count(FL_STRAT_DFS, 0, NULL), 6);
+	sy_uniform(2, (const int[]){ 2, 2 }, true, true);
+	assert_int_equal(sy_count(FL_STRAT_DPOR, 0, NULL), 2);
+	assert_int_equal(sy_count(FL_STRAT_DFS, 0, NULL), 2);
+	free_sets();
+}
+
+/*
+ * A bound no execution can reach does not bind: the bounded search must
+ * level off, not re-explore the same traces once per pass (issue 15).  On
+ * the headline file (seed 000 R3/R4, clear-refs-cow-race, v5.10), every
+ * bound at or above the longest execution's step count explores no more
+ * executions than the unbounded search, and finds the same properties and
+ * final states.  Before, the iterative passes made bound 100 run 65,012
+ * executions and bound 1000 674,312, against 340 unbounded.
+ */
+static void test_bound_levels_off(void **state)
+{
+	static struct fl_scenario sc;
+	static struct wrap w;
+	static struct run un, bd;
+	char err[512];
+	const char *file = "litmus/seed000/clear-refs-cow-race.litmus";
+	int longest, bad = 0;
+	uint64_t prev = 0;
+
+	(void)state;
+	if (fl_parse_file(file, &sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (fl_interp_prepare(&sc, &fl_preset_at(fl_preset_find("v5.10"))->pol, err, sizeof(err)))
+		fail_msg("%s", err);
+	w.real = fl_interp_program();
+	w.nthreads = sc.nthreads;
+	w.longest = 0;
+	explore_one(&w, FL_STRAT_DPOR, -1, 0, &un);
+	assert_true(un.complete);
+	longest = w.longest;
+	assert_true(longest > 10);
+	print_message("%s v5.10: unbounded %llu executions, longest execution %d steps\n", file,
+		      (unsigned long long)un.executions, longest);
+	const int bounds[] = { longest, longest + 1, 2 * longest, 100, 500, 1000 };
+	for (size_t k = 0; k < sizeof(bounds) / sizeof(bounds[0]); k++) {
+		explore_one(&w, FL_STRAT_DPOR, bounds[k], 0, &bd);
+		print_message("  bound %d: %llu executions\n", bounds[k], (unsigned long long)bd.executions);
+		if (!bd.complete || bd.executions > un.executions || bd.found != un.found ||
+		    bd.states.n != un.states.n || memcmp(bd.states.v, un.states.v, un.states.n * sizeof(uint64_t))) {
+			print_message("  bound %d: %llu executions, %zu final states, found %#x; unbounded %llu, %zu, %#x\n",
+				      bounds[k], (unsigned long long)bd.executions, bd.states.n, bd.found,
+				      (unsigned long long)un.executions, un.states.n, un.found);
+			bad++;
+		}
+		/* Flat: a higher bound costs nothing more once the bound cannot bind. */
+		if (k && bd.executions != prev)
+			bad++;
+		prev = bd.executions;
+	}
+	free(w.states.v);
+	free(un.states.v);
+	free(bd.states.v);
+	w.states = un.states = bd.states = (struct hset){ 0 };
+	assert_int_equal(bad, 0);
+}
+
+/*
+ * PCT (explore/pct.c) on the headline file: it finds both properties of
+ * v5.10 (lost-write needs one preemption) within 1,000 runs for each of
+ * five seeds, never anything the exhaustive search does not find, and the
+ * same seed gives the same counterexamples.
+ */
+static void test_pct(void **state)
+{
+	static struct fl_scenario sc;
+	static struct fl_explore_result a, b, ex;
+	char err[512];
+	struct fl_program prog;
+
+	(void)state;
+	if (fl_parse_file("litmus/seed000/clear-refs-cow-race.litmus", &sc, err, sizeof(err)))
+		fail_msg("%s", err);
+	if (fl_interp_prepare(&sc, &fl_preset_at(fl_preset_find("v5.10"))->pol, err, sizeof(err)))
+		fail_msg("%s", err);
+	prog = fl_interp_program();
+	fl_explore(&prog, &(struct fl_explore_opts){ .strategy = FL_STRAT_DPOR, .preemptions = -1 }, &ex);
+	assert_true(ex.complete);
+	for (uint64_t seed = 1; seed <= 5; seed++) {
+		struct fl_explore_opts eo = { .strategy = FL_STRAT_PCT, .seed = seed, .max_executions = 1000 };
+
+		fl_explore(&prog, &eo, &a);
+		fl_explore(&prog, &eo, &b);
+		assert_string_equal(a.error, "");
+		assert_false(a.complete);
+		assert_true(a.seeded && a.seed == seed);
+		assert_int_equal(a.found, ex.found);
+		assert_int_equal(a.found, b.found);
+		for (int p = 0; p < FL_EXPLORE_MAX_PROPS; p++) {
+			if (!a.cex[p].found)
+				continue;
+			assert_string_equal(a.cex[p].schedule, b.cex[p].schedule);
+			assert_int_equal(a.cex[p].run, b.cex[p].run);
+		}
+	}
+}
+
+/*
+ * Shards (explore/dpor.c, "Sharding"): for every corpus configuration at
+ * bounds 0-2 and the file's own bound, the union of shards 0/3, 1/3, 2/3
+ * finds the same properties and the same final states as the whole
+ * search, and -j 2 (forked workers claiming prefixes) the same
+ * properties.  Shard counts differ from the whole search's (the prefixes
+ * above the split depth are explored as in DFS), never the answers.
+ */
+static void test_shards_match(void **state)
+{
+	static struct fl_scenario sc;
+	static struct wrap w;
+	static struct run whole, part;
+	static struct hset uni;
+	static char *files[FL_LITMUS_MAX_FILES];
+	char err[512];
+	int nfiles = 0, compared = 0, bad = 0;
+
+	(void)state;
+	assert_int_equal(fl_litmus_collect("litmus", files, &nfiles), 0);
+	for (int fi = 0; fi < nfiles; fi++) {
+		if (fl_parse_file(files[fi], &sc, err, sizeof(err)))
+			fail_msg("%s", err);
+		for (int e = 0; e < sc.nexpect; e++) {
+			const struct fl_lit_expect *ex = &sc.expect[e];
+			struct fl_policy pol = fl_preset_at(ex->preset)->pol;
+			int own = sc.preemptions >= 0 ? sc.preemptions : 2;
+
+			for (int i = 0; i < ex->nsets; i++)
+				pol.v[ex->sets[i].sw] = (uint8_t)ex->sets[i].value;
+			if (fl_interp_prepare(&sc, &pol, err, sizeof(err)))
+				fail_msg("%s", err);
+			w.real = fl_interp_program();
+			w.nthreads = sc.nthreads;
+			for (int bound = 0; bound <= own; bound++) {
+				struct fl_explore_opts eo = { .strategy = FL_STRAT_DPOR, .preemptions = bound };
+				uint32_t found = 0;
+
+				if (bound > 2 && bound < own)
+					continue;
+				explore_opts(&w, &eo, &whole);
+				assert_true(whole.complete);
+				hset_clear(&uni);
+				for (int k = 0; k < 3; k++) {
+					eo.shard_k = k;
+					eo.shard_n = 3;
+					explore_opts(&w, &eo, &part);
+					assert_true(part.complete);
+					found |= part.found;
+					for (size_t i = 0; i < part.states.n; i++)
+						hset_add(&uni, part.states.v[i]);
+				}
+				hset_finish(&uni);
+				if (found != whole.found || uni.n != whole.states.n ||
+				    memcmp(uni.v, whole.states.v, uni.n * sizeof(uint64_t))) {
+					print_message("%s (%s line %d) bound %d: shards found %#x in %zu final states, the "
+						      "whole search %#x in %zu\n", files[fi], ex->kernel, ex->loc.line, bound,
+						      found, uni.n, whole.found, whole.states.n);
+					bad++;
+				}
+				if (bound == own) {
+					static struct fl_explore_result jr;
+					struct fl_explore_opts jo = { .strategy = FL_STRAT_DPOR, .preemptions = bound, .jobs = 2 };
+					struct fl_program prog = fl_interp_program();
+
+					fl_explore(&prog, &jo, &jr);
+					if (jr.error[0] || !jr.complete || jr.found != whole.found) {
+						print_message("%s (%s line %d) -j 2: found %#x, -j 1 %#x (%s)\n", files[fi],
+							      ex->kernel, ex->loc.line, jr.found, whole.found, jr.error);
+						bad++;
+					}
+				}
+				compared++;
+			}
+		}
+	}
+	print_message("shards vs the whole search: %d configurations\n", compared);
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(w.states.v);
+	free(whole.states.v);
+	free(part.states.v);
+	free(uni.v);
+	w.states = whole.states = part.states = uni = (struct hset){ 0 };
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +1209,10 @@ int main(void)
 		cmocka_unit_test(test_dpor_lock_order),
 		cmocka_unit_test(test_dpor_unbounded_sleep_sets),
 		cmocka_unit_test(test_dpor_litmus_lock_order),
+		cmocka_unit_test(test_bound_levels_off),
+		cmocka_unit_test(test_pct),
+		cmocka_unit_test(test_closed_form_counts),
+		cmocka_unit_test(test_shards_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
