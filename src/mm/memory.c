@@ -133,6 +133,75 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 }
 
 /*
+ * should_fault_around: ->map_pages exists (every shmem VMA), the window is
+ * more than one page, and userfaultfd does not veto it (switch
+ * uffd_fault_around: uffd_disable_fault_around() since 9c28a205c061).
+ */
+static bool should_fault_around(struct vm_fault *vmf)
+{
+	const struct fl_vma *vma = vmf->vma;
+
+	switch (FL_POL(UFFD_FAULT_AROUND)) {
+	case FL_UFFD_FAULT_AROUND_NO_WP:
+		if (fl_userfaultfd_wp(vma))
+			return false;
+		break;
+	case FL_UFFD_FAULT_AROUND_NO_UFFD:
+		if (vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP))
+			return false;
+		break;
+	default:
+		break;
+	}
+	return fl_fault_around_pages_of(FL_POL(FAULT_AROUND)) > 1;
+}
+
+/*
+ * do_fault_around: the window is fault_around_pages aligned down around
+ * the faulting page, its start clamped to the VMA, its end to the VMA and
+ * the page table (the kernel's: see filemap.c).  Enter and return:
+ * mmap_lock read-held, PTL not held.
+ */
+static unsigned do_fault_around(struct vm_fault *vmf)
+{
+	int nr = fl_fault_around_pages_of(FL_POL(FAULT_AROUND));
+	int from = vmf->vpn - vmf->vpn % nr, to;
+
+	if (from < vmf->vma->start)
+		from = vmf->vma->start;
+	to = from + nr;
+	if (to > vmf->vma->end)
+		to = vmf->vma->end;
+	return fl_filemap_map_pages(vmf, from, to);
+}
+
+/*
+ * do_read_fault: fault-around first; ->fault (shmem_fault) only when it
+ * did not map the faulting page.
+ */
+static unsigned do_read_fault(struct vm_fault *vmf)
+{
+	if (should_fault_around(vmf)) {
+		unsigned ret = do_fault_around(vmf);
+
+		if (ret)
+			return 0;	/* VM_FAULT_NOPAGE: mapped, nothing more to do */
+	}
+	return do_shmem_fault(vmf);
+}
+
+/*
+ * do_fault: a none PTE in a file (shmem) VMA.  A private (COW) mapping of
+ * a file is not modelled yet: every shmem VMA is shared.
+ */
+static unsigned do_fault(struct vm_fault *vmf)
+{
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	return do_shmem_fault(vmf);	/* do_shared_fault */
+}
+
+/*
  * wp_page_reuse - make the faulting PTE writable in place.
  * Enter: PTL held.  Return: PTL released.
  * Permission promotion needs no flush on x86: a stale read-only entry on
@@ -561,7 +630,7 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 	if (pte_none(vmf->orig_pte)) {
 		if (vma_is_anonymous(vmf->vma))
 			return do_anonymous_page(vmf);
-		return do_shmem_fault(vmf);
+		return do_fault(vmf);
 	}
 	if (!pte_present(vmf->orig_pte))
 		return do_swap_page(vmf);

@@ -166,6 +166,7 @@ struct fl_task {
 #define VM_FAULT_OOM		(1u << 0)
 #define VM_FAULT_SIGBUS		(1u << 1)
 #define VM_FAULT_WRITE		(1u << 3)
+#define VM_FAULT_NOPAGE		(1u << 8)	/* ->map_pages / ->fault installed the PTE itself */
 #define VM_FAULT_SIGSEGV	(1u << 6)
 #define VM_FAULT_RETRY		(1u << 10)
 
@@ -340,6 +341,9 @@ unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp);
 int fl_uffd_read_msg(struct fl_task *t);	/* 1: a message was read; 0: nothing can come any more */
 static inline bool fl_userfaultfd_wp(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_WP; }
 static inline bool fl_userfaultfd_missing(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_MISSING; }
+
+/* --- filemap.c ------------------------------------------------------------- */
+unsigned fl_filemap_map_pages(struct vm_fault *vmf, int start, int end);
 
 /* --- shmem.c ----------------------------------------------------------------- */
 int fl_shmem_create(void);

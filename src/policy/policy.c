@@ -239,6 +239,32 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  true },
 		},
 	},
+	[FL_SW_FAULT_AROUND] = {
+		.name = "fault_around",
+		.where = "do_read_fault, do_fault_around, filemap_map_pages",
+		.doc = "how many neighbouring page-cache pages one read fault on a file (shmem) mapping maps: fault_around_bytes, also a host setting (debugfs); `--kernel host` takes the value `faultline conform` measures",
+		.nvalues = 2,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "do_read_fault calls ->fault for the faulting page alone (before ->map_pages existed; also any kernel whose fault_around_bytes is PAGE_SIZE)", false },
+			{ "16", "8c6e50b0290c", "v3.15", false, true, false,
+			  "\"mm: introduce vm_ops->map_pages()\": do_read_fault first calls do_fault_around, which maps every page of the faulting page's window that is already in the page cache, unlocked and up to date, into PTEs that are still none (filemap_map_pages, one PTL, trylock on each page); the window is 16 pages (fault_around_bytes 64 KiB) aligned down, clamped to the VMA and the PMD.  ->fault runs only when the faulting page was not mapped.  Release from the commit's merge window, not confirmed from a tag", false },
+		},
+	},
+	[FL_SW_UFFD_FAULT_AROUND] = {
+		.name = "uffd_fault_around",
+		.where = "should_fault_around (uffd_disable_fault_around)",
+		.doc = "whether a userfaultfd-registered range is faulted around on reads (seed 003)",
+		.nvalues = 3,
+		.values = {
+			{ "always", "", "", false, false, false,
+			  "fault-around ignores userfaultfd: a read fault may map neighbouring page-cache pages into a uffd-registered range (for missing mode those pages are in the cache, so no missing fault is lost; for wp they arrive without the monitor's protection)", false },
+			{ "no_wp", "9c28a205c061", "v5.19", false, true, false,
+			  "\"mm/shmem: handle uffd-wp special pte in page fault handler\" (the shmem uffd-wp series): uffd_disable_fault_around() - no fault-around in VM_UFFD_WP (and VM_UFFD_MINOR, not modelled) ranges, \"for extra safety\".  The commit is confirmed; v5.19 is its series' release (with b1f9e876862d), not confirmed from a tag", false },
+			{ "no_uffd", "", "", true, false, false,
+			  "seed 003 (Peter Xu, \"mm: Don't fault around userfaultfd-registered regions on reads\", Nov 2020, not merged in this form): no fault-around in any uffd-registered range, missing mode included", false },
+		},
+	},
 	[FL_SW_GUP_FAST_FORK] = {
 		.name = "gup_fast_fork",
 		.where = "copy_page_range, lockless_pages_from_mm (internal_get_user_pages_fast)",

@@ -47,10 +47,27 @@ enum fl_switch {
 	FL_SW_UFFD_WP_SHMEM,		/* userfaultfd write-protect on shared anonymous memory */
 	FL_SW_ZERO_PAGE_READ,		/* host configuration: may read faults / UFFDIO_ZEROPAGE map the zero page */
 	FL_SW_GUP_FAST_FORK,		/* GUP-fast FOLL_PIN vs a fork in progress (write_protect_seq) */
+	FL_SW_FAULT_AROUND,		/* do_read_fault: how many page-cache pages one read fault maps */
+	FL_SW_UFFD_FAULT_AROUND,	/* should_fault_around: no fault-around in uffd-registered ranges */
 	FL_SW__COUNT
 };
 
 /* Values of FL_SW_GUP_FAST_FORK: 0 = none, 1 = write_protect_seq (57efa1fe5957, v5.11). */
+/*
+ * Values of FL_SW_FAULT_AROUND: the window of do_fault_around, in pages
+ * (fault_around_bytes / PAGE_SIZE); fl_fault_around_pages() reads it.
+ */
+enum {
+	FL_FAULT_AROUND_OFF,		/* one page: ->fault only (before 8c6e50b0290c, or fault_around_bytes=4096) */
+	FL_FAULT_AROUND_16,		/* 8c6e50b0290c (v3.15): 16 pages, the default fault_around_bytes (64 KiB) */
+};
+static inline int fl_fault_around_pages_of(int v) { return v == FL_FAULT_AROUND_16 ? 16 : 1; }
+/* Values of FL_SW_UFFD_FAULT_AROUND. */
+enum {
+	FL_UFFD_FAULT_AROUND_ALWAYS,	/* fault-around whatever the VMA's uffd registration */
+	FL_UFFD_FAULT_AROUND_NO_WP,	/* 9c28a205c061 (v5.19): uffd_disable_fault_around(): not in VM_UFFD_WP ranges */
+	FL_UFFD_FAULT_AROUND_NO_UFFD,	/* proposed (seed 003): not in any uffd-registered range, missing mode too */
+};
 /* Values of FL_SW_UFFD_WP_RANGE. */
 enum {
 	FL_UFFD_WP_RANGE_ONE_VMA,	/* find_dst_vma: the range lies in one registered VMA */
