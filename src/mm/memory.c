@@ -110,10 +110,11 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	 * shmem_get_folio_gfp: a page missing from the page cache of a VMA
 	 * registered for missing faults goes to user space instead (v4.11,
 	 * userfaultfd shmem support; found missing by faultline conform).
+	 * The page comes back locked; finish_fault maps it under the lock.
 	 */
-	if (fl_userfaultfd_missing(vma) && !fl_shmem_has_page(t, vma->shmem, pgoff))
+	pfn = fl_shmem_get_page(t, vma->shmem, pgoff, fl_userfaultfd_missing(vma));
+	if (pfn == FL_SHMEM_USERFAULT)
 		return fl_handle_userfault(vmf, false);
-	pfn = fl_shmem_get_page(t, vma->shmem, pgoff);
 	if (pfn < 0)
 		return VM_FAULT_OOM;
 	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
@@ -122,6 +123,7 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
 	if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
 		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		fl_unlock_page(t, pfn);
 		fl_put_page(pfn);
 		return 0;
 	}
@@ -129,6 +131,7 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
 	FL_TRACE("map shmem pfn %d at %s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W)" : " (R/O)");
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	fl_unlock_page(t, pfn);	/* __do_fault's VM_FAULT_LOCKED page, unlocked after finish_fault */
 	return 0;
 }
 

@@ -347,8 +347,9 @@ unsigned fl_filemap_map_pages(struct vm_fault *vmf, int start, int end);
 
 /* --- shmem.c ----------------------------------------------------------------- */
 int fl_shmem_create(void);
-int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff);	/* pfn with a reference */
-bool fl_shmem_has_page(struct fl_task *t, int obj, int pgoff);	/* the page cache lookup alone */
+#define FL_SHMEM_USERFAULT (-2)	/* not in the cache of a VM_UFFD_MISSING VMA: handle_userfault */
+/* pfn, locked and with a reference; -1 OOM; FL_SHMEM_USERFAULT when @uffd_missing and absent */
+int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing);
 int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or -EEXIST */
 void fl_shmem_release_all(void);
 
