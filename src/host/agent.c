@@ -614,7 +614,7 @@ static void start_threads(void)
 
 static void reply(int cmd, int arg, int status)
 {
-	struct fl_hmsg m = { .cmd = cmd, .proc = me, .arg = arg, .status = status };
+	struct fl_hmsg m = { .cmd = cmd, .proc = me, .arg = arg, .status = status, .pid = (int32_t)getpid() };
 
 	if (write(env->reply[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
 		_exit(3);
