@@ -11,8 +11,11 @@
  * PTL is dropped, reclaim_pages tries to swap the isolated pages out
  * (swap.c).  tlb_finish_mmu comes after the reclaim.
  *
- * Shared anonymous (shmem) VMAs are skipped: the kernel would reclaim
- * their pages through shmem_writepage, which the model does not have.
+ * Shared anonymous (shmem) pages are reclaimed too (the caller owns the
+ * file, so can_do_file_pageout): their PTEs are cleared to none, and a
+ * dirty page goes to swap through shmem_writepage, which leaves its swap
+ * entry in the page cache; a clean one leaves the page cache (swap.c,
+ * shmem.c).
  */
 #include <errno.h>
 #include "mm/mm.h"
@@ -97,10 +100,6 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 			FL_TRACE("%s..%s: VM_LOCKED or VM_PFNMAP: -EINVAL", fl_va(start), fl_va(stop - 1));
 			ret = -EINVAL;
 			break;
-		}
-		if (vma->shmem >= 0) {
-			FL_TRACE("%s..%s: shared anonymous memory, not modelled: skipped", fl_va(start), fl_va(stop - 1));
-			continue;
 		}
 		fl_tlb_gather_mmu(&tlb, mm, false);
 		while (start < stop) {

@@ -121,6 +121,12 @@ struct fl_uffd_waiter {
 struct fl_shmem {
 	uint8_t used;
 	int8_t page[FL_SHMEM_PAGES];	/* pfn + 1 in the page cache, 0 if none */
+	/*
+	 * The swap entry that stands in the page cache for a page
+	 * shmem_writepage swapped out (the xarray's value entry), 0 if none.
+	 * It holds one swap count of its slot; no PTE refers to it.
+	 */
+	int8_t swap[FL_SHMEM_PAGES];
 };
 
 /*
@@ -317,6 +323,7 @@ void fl_free_swap_cache(struct fl_task *t, int pfn);
 bool fl_try_to_free_swap(int pfn);			/* page locked */
 bool fl_reuse_swap_page(int pfn);			/* page locked */
 bool fl_isolate_lru_page(int pfn);			/* with a reference */
+int fl_folio_alloc_swap(int pfn);			/* a slot and the swap cache, in the caller's step */
 void fl_reclaim_pages(struct fl_task *t, const int *pfns, const int *vpns, int n);
 void fl_swap_reclaim_orphans(void);			/* harness teardown */
 
@@ -352,6 +359,10 @@ int fl_shmem_create(void);
 int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing);
 int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or -EEXIST */
 void fl_shmem_release_all(void);
+/* Reclaim (swap.c) of a shmem page, locked and isolated: */
+void fl_shmem_unmap_pte(struct fl_task *t, int mm, int vpn, pte_t pteval);	/* PTL held, PTE cleared */
+int fl_shmem_writepage(struct fl_task *t, int pfn);	/* to the swap cache: slot, or 0 (redirtied) */
+bool fl_shmem_remove_mapping(int pfn);		/* a clean page leaves the page cache: true if it may be freed */
 
 /* --- fault.c: the user access (arch/x86/mm/fault.c) --------------------- */
 struct fl_user_access {

@@ -25,6 +25,54 @@ int fl_shmem_create(void)
 }
 
 /*
+ * shmem_swapin_folio: the page cache holds a swap entry at @pgoff.  Read
+ * the slot into a swap cache page (swapin_readahead: with a reference,
+ * unlocked after the read), lock it, and check that the entry is still
+ * there and the page still the slot's (shmem_confirm_swap); then the page
+ * replaces the entry in the page cache (shmem_add_to_page_cache), leaves
+ * the swap cache (delete_from_swap_cache: its reference becomes the page
+ * cache's), the entry's swap count goes (swap_free), and the page is dirty:
+ * the slot is gone, the page is the only copy.  Returns the page locked
+ * with our reference; -2: the entry changed meanwhile, look again; -1: out
+ * of memory.
+ */
+static int shmem_swapin_folio(struct fl_task *t, int obj, int pgoff)
+{
+	struct fl_shmem *s = &fl_mm.shmem[obj];
+	struct fl_footprint fp = { 0 };
+	int slot = s->swap[pgoff], pfn;
+	struct fl_page *p;
+
+	pfn = fl_swapin_readahead(t, slot);
+	if (pfn < 0) {
+		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "shmem_swapin_folio: shmem_confirm_swap");
+		return s->swap[pgoff] == slot ? -1 : -2;
+	}
+	fl_lock_page(t, pfn);
+	p = &fl_mm.page[pfn];
+	fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W);
+	fl_fp_add(&fp, fl_obj_swap(), FL_ACC_W);
+	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, "shmem_swapin_folio: shmem_add_to_page_cache");
+	if (s->swap[pgoff] != slot || !(p->flags & PG_swapcache) || p->private != slot) {
+		FL_TRACE("shmem %d page %d: swap entry %d changed meanwhile: look again", obj, pgoff, slot);
+		fl_unlock_page(t, pfn);
+		fl_put_page(pfn);
+		return -2;
+	}
+	fl_mm.swap[slot].cache = 0;	/* delete_from_swap_cache */
+	p->flags &= (uint16_t)~PG_swapcache;
+	p->private = 0;
+	fl_mm.swap[slot].count--;	/* swap_free: the page cache's entry */
+	s->swap[pgoff] = 0;
+	s->page[pgoff] = (int8_t)(pfn + 1);
+	p->flags |= PG_shmem | PG_dirty;
+	FL_TRACE("shmem %d page %d: swapped in from slot %d into pfn %d%s", obj, pgoff, slot, pfn,
+		 fl_mm.swap[slot].count || fl_mm.swap[slot].cache ? "" : " (slot freed)");
+	return pfn;
+}
+
+/*
  * shmem_get_folio_gfp (shmem_getpage): look the page up, or allocate and
  * add it; returns it locked and with a reference, as shmem_fault hands it
  * to finish_fault (VM_FAULT_LOCKED).  A page found in the cache is locked
@@ -46,6 +94,12 @@ int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing)
 
 repeat:
 	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_getpage: filemap_get_entry");
+	if (s->swap[pgoff]) {
+		pfn = shmem_swapin_folio(t, obj, pgoff);
+		if (pfn == -2)
+			goto repeat;
+		return pfn;
+	}
 	if (s->page[pgoff]) {
 		pfn = s->page[pgoff] - 1;
 		fl_get_page(pfn);
@@ -93,8 +147,8 @@ int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn)
 
 	(void)t;
 	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_add_to_page_cache");
-	if (s->page[pgoff])
-		return -EEXIST;
+	if (s->page[pgoff] || s->swap[pgoff])
+		return -EEXIST;	/* a page, or the swap entry of one */
 	fl_page_set_flags(pfn, PG_shmem, 0);
 	s->page[pgoff] = (int8_t)(pfn + 1);
 	fl_get_page(pfn);
@@ -102,7 +156,12 @@ int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn)
 	return 0;
 }
 
-/* At teardown the objects die with their last mapping: drop the cache references. */
+/*
+ * At teardown the objects die with their last mapping: drop the cache
+ * references, and the swap counts of swapped-out pages (shmem_evict_inode:
+ * free_swap_and_cache; the swap cache pages left are the orphans
+ * fl_swap_reclaim_orphans frees next).
+ */
 void fl_shmem_release_all(void)
 {
 	for (int i = 0; i < FL_MAX_SHMEM; i++) {
@@ -111,7 +170,104 @@ void fl_shmem_release_all(void)
 				fl_put_page(fl_mm.shmem[i].page[j] - 1);
 				fl_mm.shmem[i].page[j] = 0;
 			}
+			if (fl_mm.shmem[i].swap[j]) {
+				fl_mm.swap[(int)fl_mm.shmem[i].swap[j]].count--;
+				fl_mm.shmem[i].swap[j] = 0;
+			}
 		}
 		fl_mm.shmem[i].used = 0;
 	}
+}
+
+/*
+ * page->mapping and page->index of a locked shmem page in a page cache.
+ * Stable while we hold the page lock: a page enters and leaves a page
+ * cache only locked.
+ */
+static bool shmem_page_index(int pfn, int *obj, int *pgoff)
+{
+	for (int i = 0; i < FL_MAX_SHMEM; i++)
+		for (int j = 0; j < FL_SHMEM_PAGES; j++)
+			if (fl_mm.shmem[i].used && fl_mm.shmem[i].page[j] == pfn + 1) {
+				*obj = i;
+				*pgoff = j;
+				return true;
+			}
+	return false;
+}
+
+/*
+ * try_to_unmap_one on a shmem PTE: the PTE was cleared and flushed, and
+ * stays none: the page cache keeps the page (PTE markers, which would keep
+ * a uffd-wp bit here, are not modelled yet).  PTL held.
+ */
+void fl_shmem_unmap_pte(struct fl_task *t, int mm, int vpn, pte_t pteval)
+{
+	(void)t;
+	(void)mm;
+	(void)vpn;
+	(void)pteval;
+}
+
+/*
+ * shmem_writepage (reclaim's ->writepage): the page, locked, unmapped and
+ * isolated, gets a swap slot and moves to the swap cache
+ * (folio_alloc_swap), its swap entry takes its place in the page cache
+ * (shmem_delete_from_page_cache: the page cache's reference goes, the swap
+ * cache holds one), and the entry holds one swap count (swap_shmem_alloc).
+ * swap_writepage then writes it (pageout, swap.c).  Without a swap device
+ * the page is redirtied and kept: returns 0.
+ */
+int fl_shmem_writepage(struct fl_task *t, int pfn)
+{
+	struct fl_footprint fp = { 0 };
+	int obj, pgoff, slot;
+
+	(void)t;
+	if (!shmem_page_index(pfn, &obj, &pgoff))
+		fl_sim_limit("shmem_writepage: pfn %d is in no page cache", pfn);
+	fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W);
+	fl_fp_add(&fp, fl_obj_swap(), FL_ACC_W);
+	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, "shmem_writepage");
+	slot = fl_folio_alloc_swap(pfn);
+	if (!slot) {
+		fl_mm.page[pfn].flags |= PG_dirty;	/* redirty: no swap */
+		return 0;
+	}
+	fl_mm.swap[slot].count = 1;
+	fl_mm.shmem[obj].page[pgoff] = 0;
+	fl_mm.shmem[obj].swap[pgoff] = (int8_t)slot;
+	fl_mm.page[pfn].refcount--;	/* the page cache's reference */
+	FL_TRACE("shmem %d page %d: pfn %d -> swap cache, slot %d in the page cache", obj, pgoff, pfn, slot);
+	return slot;
+}
+
+/*
+ * __remove_mapping for a clean shmem page (never written, or written back
+ * and clean again: not in the model): page_ref_freeze(2) - the page
+ * cache's reference and the isolation's - then the page leaves the page
+ * cache, which has a hole there again (a later fault reads zeroes).
+ * True if the caller may free the page.  Page locked.
+ */
+bool fl_shmem_remove_mapping(int pfn)
+{
+	struct fl_footprint fp = { 0 };
+	struct fl_page *p = &fl_mm.page[pfn];
+	int obj, pgoff;
+
+	if (!shmem_page_index(pfn, &obj, &pgoff))
+		fl_sim_limit("__remove_mapping: shmem pfn %d is in no page cache", pfn);
+	fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W);
+	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, "__remove_mapping");
+	if (p->refcount != 2 || (p->flags & PG_dirty)) {
+		FL_TRACE_AS("__remove_mapping", "shmem pfn %d: %s: keep", pfn,
+			    p->refcount != 2 ? "page_ref_freeze(2) fails" : "dirty again");
+		return false;
+	}
+	fl_mm.shmem[obj].page[pgoff] = 0;
+	p->refcount--;
+	FL_TRACE_AS("__remove_mapping", "clean shmem pfn %d leaves page %d of shmem %d: a hole again", pfn, pgoff, obj);
+	return true;
 }
