@@ -60,6 +60,9 @@ unsigned fl_filemap_map_pages(struct vm_fault *vmf, int start, int end)
 		fl_get_page(pfn);
 		fl_page_dup_rmap(pfn);	/* folio_add_file_rmap_ptes */
 		entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
+		/* The counterfactual uffd_wp_markers=in_file: the page cache's bit goes with every mapping. */
+		if (FL_POL(UFFD_WP_MARKERS) == FL_UFFD_WP_MARKERS_IN_FILE && fl_mm.shmem[vma->shmem].wp[pgoff])
+			entry = pte_wrprotect(pte_mkuffd_wp(entry));
 		fl_set_pte_at(vmf->mm, vpn, entry);
 		fl_unlock_page(t, pfn);
 		mapped++;

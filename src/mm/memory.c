@@ -120,8 +120,17 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	/*
+	 * set_pte_range: a fault on a uffd-wp marker (vmf_orig_pte_uffd_wp)
+	 * maps the page read-only with the bit, so that a write faults again
+	 * into do_wp_page and the monitor hears of it (9c28a205c061).  The
+	 * counterfactual in_file takes the bit from the shared page cache.
+	 */
+	if (pte_marker_uffd_wp(vmf->orig_pte) ||
+	    (FL_POL(UFFD_WP_MARKERS) == FL_UFFD_WP_MARKERS_IN_FILE && fl_shmem_wp_bit(t, vma->shmem, pgoff)))
+		entry = pte_wrprotect(pte_mkuffd_wp(entry));
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
-	if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
+	if (!pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
 		fl_pte_unlock(t, vmf->mm, vmf->vpn);
 		fl_unlock_page(t, pfn);
 		fl_put_page(pfn);
@@ -129,7 +138,8 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	}
 	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-	FL_TRACE("map shmem pfn %d at %s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W)" : " (R/O)");
+	FL_TRACE("map shmem pfn %d at %s%s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W)" : " (R/O)",
+		 pte_uffd_wp(entry) ? " uffd-wp" : "");
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
 	fl_unlock_page(t, pfn);	/* __do_fault's VM_FAULT_LOCKED page, unlocked after finish_fault */
 	return 0;
@@ -617,6 +627,31 @@ out_page:
 }
 
 /*
+ * handle_pte_marker (v5.19): a PTE marker where the page would be.  A
+ * uffd-wp marker in a VMA still registered for wp is a missing PTE that
+ * keeps its bit (do_pte_missing; the fault maps the page write-protected);
+ * a leftover marker (the range was unregistered) is just cleared, and the
+ * access retried (pte_marker_clear).
+ * Enter: mmap_lock read-held, PTL not held.  Return: same.
+ */
+static unsigned handle_pte_marker(struct vm_fault *vmf)
+{
+	if (pte_marker_uffd_wp(vmf->orig_pte) && fl_userfaultfd_wp(vmf->vma)) {
+		FL_TRACE("uffd-wp pte marker: fault the page in write-protected");
+		if (vma_is_anonymous(vmf->vma))
+			return do_anonymous_page(vmf);
+		return do_fault(vmf);
+	}
+	fl_pte_lock(vmf->task, vmf->mm, vmf->vpn);
+	if (pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
+		fl_set_pte_at(vmf->mm, vmf->vpn, 0);
+		FL_TRACE("pte_marker_clear: a leftover marker, the range is not wp-registered any more");
+	}
+	fl_pte_unlock(vmf->task, vmf->mm, vmf->vpn);
+	return 0;
+}
+
+/*
  * handle_pte_fault - dispatch on the PTE found.
  * Enter: mmap_lock read-held.  Return: same.
  * orig_pte is read without the PTL, then re-checked under it.
@@ -635,8 +670,11 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 			return do_anonymous_page(vmf);
 		return do_fault(vmf);
 	}
-	if (!pte_present(vmf->orig_pte))
+	if (!pte_present(vmf->orig_pte)) {
+		if (is_pte_marker(vmf->orig_pte))
+			return handle_pte_marker(vmf);
 		return do_swap_page(vmf);
+	}
 	fl_pte_lock(vmf->task, vmf->mm, vmf->vpn);
 	entry = fl_ptep_get(vmf->mm, vmf->vpn);
 	if (!pte_same(entry, vmf->orig_pte)) {
@@ -699,6 +737,9 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 				fl_page_remove_rmap(pfn);
 			fl_tlb_remove_page(t, tlb, vpn, pfn);	/* tlb_remove_tlb_entry + __tlb_remove_page */
 			FL_TRACE("zap %s (pfn %u)", fl_va(vpn), pte_pfn(ptent));
+		} else if (is_pte_marker(ptent)) {
+			/* munmap and exit zap with ZAP_FLAG_DROP_MARKER (999dad824c39): the marker goes. */
+			FL_TRACE("zap %s (pte marker dropped)", fl_va(vpn));
 		} else if (is_swap_pte(ptent)) {
 			FL_TRACE("zap %s (swap slot %u)", fl_va(vpn), pte_to_swp_entry(ptent));
 			fl_free_swap_and_cache(t, (int)pte_to_swp_entry(ptent));
@@ -796,6 +837,10 @@ static int copy_present_page(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 static void copy_nonpresent_pte(int dst_mm, int src_mm, int vpn, pte_t pte)
 {
 	int slot = (int)pte_to_swp_entry(pte);
+
+	/* copy_pte_marker: the child's VMA has no uffd-wp (no UFFD_FEATURE_EVENT_FORK): nothing to copy. */
+	if (is_pte_marker(pte))
+		return;
 
 	fl_swap_duplicate(slot);
 	if (pte_swp_exclusive(pte)) {

@@ -127,6 +127,7 @@ struct fl_shmem {
 	 * It holds one swap count of its slot; no PTE refers to it.
 	 */
 	int8_t swap[FL_SHMEM_PAGES];
+	uint8_t wp[FL_SHMEM_PAGES];	/* counterfactual uffd_wp_markers=in_file: the bit, shared by every mapper */
 };
 
 /*
@@ -348,6 +349,11 @@ unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp);
 int fl_uffd_read_msg(struct fl_task *t);	/* 1: a message was read; 0: nothing can come any more */
 static inline bool fl_userfaultfd_wp(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_WP; }
 static inline bool fl_userfaultfd_missing(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_MISSING; }
+/* userfaultfd_wp_use_markers: file-backed (shmem) uffd-wp with PTE markers (WP_UNPOPULATED is not modelled). */
+static inline bool userfaultfd_wp_use_markers(const struct fl_vma *vma)
+{
+	return fl_userfaultfd_wp(vma) && vma->shmem >= 0 && FL_POL(UFFD_WP_MARKERS) == FL_UFFD_WP_MARKERS_PTE;
+}
 
 /* --- filemap.c ------------------------------------------------------------- */
 unsigned fl_filemap_map_pages(struct vm_fault *vmf, int start, int end);
@@ -361,7 +367,10 @@ int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or 
 void fl_shmem_release_all(void);
 /* Reclaim (swap.c) of a shmem page, locked and isolated: */
 void fl_shmem_unmap_pte(struct fl_task *t, int mm, int vpn, pte_t pteval);	/* PTL held, PTE cleared */
-int fl_shmem_writepage(struct fl_task *t, int pfn);	/* to the swap cache: slot, or 0 (redirtied) */
+int fl_shmem_writepage(struct fl_task *t, int pfn);
+/* The counterfactual uffd_wp_markers=in_file: the uffd-wp bit kept in the page cache. */
+bool fl_shmem_wp_bit(struct fl_task *t, int obj, int pgoff);
+void fl_shmem_set_wp_bit(struct fl_task *t, int obj, int pgoff, bool on);	/* to the swap cache: slot, or 0 (redirtied) */
 bool fl_shmem_remove_mapping(int pfn);		/* a clean page leaves the page cache: true if it may be freed */
 
 /* --- fault.c: the user access (arch/x86/mm/fault.c) --------------------- */

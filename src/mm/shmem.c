@@ -198,15 +198,38 @@ static bool shmem_page_index(int pfn, int *obj, int *pgoff)
 
 /*
  * try_to_unmap_one on a shmem PTE: the PTE was cleared and flushed, and
- * stays none: the page cache keeps the page (PTE markers, which would keep
- * a uffd-wp bit here, are not modelled yet).  PTL held.
+ * stays none - unless it carried the uffd-wp bit in a VMA that uses PTE
+ * markers: then the marker keeps the bit (pte_install_uffd_wp_if_needed,
+ * 999dad824c39).  Without markers the bit is lost here.  PTL held.
  */
 void fl_shmem_unmap_pte(struct fl_task *t, int mm, int vpn, pte_t pteval)
 {
+	struct fl_vma *vma;
+
 	(void)t;
-	(void)mm;
-	(void)vpn;
-	(void)pteval;
+	if (!pte_uffd_wp(pteval) || FL_POL(UFFD_WP_MARKERS) != FL_UFFD_WP_MARKERS_PTE)
+		return;
+	/* pte_install_uffd_wp_if_needed: the rmap walk has the VMA in hand. */
+	vma = fl_find_vma(mm, vpn);
+	if (!vma || !userfaultfd_wp_use_markers(vma))
+		return;
+	fl_set_pte_at(mm, vpn, make_pte_marker_uffd_wp());
+	FL_TRACE("P%d %s: uffd-wp kept in a pte marker", mm, fl_va(vpn));
+}
+
+bool fl_shmem_wp_bit(struct fl_task *t, int obj, int pgoff)
+{
+	(void)t;
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "uffd-wp bit in the page cache (in_file)");
+	return fl_mm.shmem[obj].wp[pgoff];
+}
+
+void fl_shmem_set_wp_bit(struct fl_task *t, int obj, int pgoff, bool on)
+{
+	(void)t;
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "uffd-wp bit in the page cache (in_file)");
+	fl_mm.shmem[obj].wp[pgoff] = on;
+	FL_TRACE("shmem %d page %d: uffd-wp %s in the page cache (in_file)", obj, pgoff, on ? "set" : "cleared");
 }
 
 /*

@@ -232,7 +232,7 @@ static int mfill_lock_none_pte(struct fl_task *t, struct fl_vma *vma, int vpn, i
 	if (vma->vm_flags & VM_WRITE)
 		*pte = pte_mkwrite(*pte);
 	fl_pte_lock(t, t->mm, vpn);
-	if (pte_none(fl_ptep_get(t->mm, vpn)))
+	if (pte_none_mostly(fl_ptep_get(t->mm, vpn)))	/* a marker may be filled too */
 		return 0;
 	fl_pte_unlock(t, t->mm, vpn);
 	FL_TRACE("%s already populated: EEXIST", fl_va(vpn));

@@ -190,7 +190,7 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			{ "off", "", "", false, false, false,
 			  "uffd-wp is anonymous-only: registering a shmem VMA for wp is EINVAL", false },
 			{ "on", "b1f9e876862d", "v5.19", false, false, false,
-			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do (the PTE markers for unpopulated or zapped PTEs are not modelled)", false },
+			  "\"mm/uffd: enable write protection for shmem & hugetlbfs\": wp registration and UFFDIO_WRITEPROTECT on shmem; populated PTEs carry _PAGE_UFFD_WP as anonymous ones do; unpopulated or zapped ones keep it in PTE markers (switch uffd_wp_markers)", false },
 		},
 	},
 	[FL_SW_SWAP_COW] = {
@@ -263,6 +263,20 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm/shmem: handle uffd-wp special pte in page fault handler\" (the shmem uffd-wp series): uffd_disable_fault_around() - no fault-around in VM_UFFD_WP (and VM_UFFD_MINOR, not modelled) ranges, \"for extra safety\".  The commit is confirmed; v5.19 is its series' release (with b1f9e876862d), not confirmed from a tag", false },
 			{ "no_uffd", "", "", true, false, false,
 			  "seed 003 (Peter Xu, \"mm: Don't fault around userfaultfd-registered regions on reads\", Nov 2020, not merged in this form): no fault-around in any uffd-registered range, missing mode included", false },
+		},
+	},
+	[FL_SW_UFFD_WP_MARKERS] = {
+		.name = "uffd_wp_markers",
+		.where = "change_pte_range, zap_pte_range / try_to_unmap_one (pte_install_uffd_wp_if_needed), handle_pte_marker, finish_fault",
+		.doc = "whether uffd-wp on shmem survives a zap of the PTE (reclaim, hole punch) and can protect a none PTE (seed 003)",
+		.nvalues = 3,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "no PTE markers: a zapped shmem PTE is none, and its _PAGE_UFFD_WP is lost - the next fault maps the page from the page cache writable, and a write lands without a userfault (uffd-wp-bypass); UFFDIO_WRITEPROTECT skips none PTEs, though the page may be in the page cache or swapped out.  What Andrea describes in seed 003 (no kernel had shmem uffd-wp without markers: CONFIG_PTE_MARKER_UFFD_WP gates UFFD_FEATURE_WP_HUGETLBFS_SHMEM)", false },
+			{ "pte", "999dad824c39", "v5.19", false, true, false,
+			  "\"mm/shmem: persist uffd-wp bit across zapping for file-backed\" and its series (\"mm/shmem: allow uffd wr-protect none pte for file-backed mem\", \"mm/shmem: handle uffd-wp special pte in page fault handler\"): a zap of a uffd-wp shmem PTE leaves PTE_MARKER_UFFD_WP (munmap, exit and hole punching drop it: ZAP_FLAG_DROP_MARKER), UFFDIO_WRITEPROTECT puts a marker on a none PTE and takes it away on unprotect, a fault on a marker maps the page read-only with the uffd-wp bit, so the write that follows is a wp userfault.  The commit is confirmed (a Fixes: tag); v5.19 is its series' release, not confirmed from a tag", false },
+			{ "in_file", "", "", false, false, true,
+			  "counterfactual (seed 003): Andrea's warning - the bit stored with the shared page (in the page cache, as a swapped-out shmem page's swap entry is) instead of in one mm's PTE: a protect by one process write-protects every process that maps the file, and their writes go to the registering process's monitor or, without a registration, fault forever", false },
 		},
 	},
 	[FL_SW_GUP_FAST_FORK] = {

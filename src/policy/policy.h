@@ -49,6 +49,7 @@ enum fl_switch {
 	FL_SW_GUP_FAST_FORK,		/* GUP-fast FOLL_PIN vs a fork in progress (write_protect_seq) */
 	FL_SW_FAULT_AROUND,		/* do_read_fault: how many page-cache pages one read fault maps */
 	FL_SW_UFFD_FAULT_AROUND,	/* should_fault_around: no fault-around in uffd-registered ranges */
+	FL_SW_UFFD_WP_MARKERS,		/* shmem uffd-wp: PTE markers keep the bit across zaps and on none PTEs */
 	FL_SW__COUNT
 };
 
@@ -62,6 +63,12 @@ enum {
 	FL_FAULT_AROUND_16,		/* 8c6e50b0290c (v3.15): 16 pages, the default fault_around_bytes (64 KiB) */
 };
 static inline int fl_fault_around_pages_of(int v) { return v == FL_FAULT_AROUND_16 ? 16 : 1; }
+/* Values of FL_SW_UFFD_WP_MARKERS. */
+enum {
+	FL_UFFD_WP_MARKERS_OFF,		/* a zap of a shmem PTE loses _PAGE_UFFD_WP; a none PTE cannot be protected */
+	FL_UFFD_WP_MARKERS_PTE,		/* 999dad824c39 (v5.19): PTE_MARKER_UFFD_WP, per mm and PTE */
+	FL_UFFD_WP_MARKERS_IN_FILE,	/* counterfactual (seed 003, Andrea): the bit kept in the shared page cache */
+};
 /* Values of FL_SW_UFFD_FAULT_AROUND. */
 enum {
 	FL_UFFD_FAULT_AROUND_ALWAYS,	/* fault-around whatever the VMA's uffd registration */
