@@ -53,7 +53,7 @@
 struct gopts {
 	bool conc;
 	uint64_t count, seed, max_exec, start;	/* files start .. start + count - 1 */
-	uint32_t ops;
+	uint64_t ops;
 	const char *out, *known_path, *kernel;
 	int timeout_ms;
 	int preemptions;	/* conc: the bound, -1 = unbounded */
@@ -879,16 +879,14 @@ static int parse(int argc, char **argv, int first, struct gopts *o, uint64_t *in
 	return 0;
 }
 
-/* Every op the host backend can run here; clear_refs needs soft-dirty (the rest are checked per test). */
-static uint32_t host_ops(const struct fl_host_caps *c)
+/* Every op the generator knows, less those this host lacks a feature for outright (the rest are checked per test). */
+static uint64_t host_ops(const struct fl_host_caps *c)
 {
-	uint32_t m = 0;
+	uint64_t m = fl_gen_seq_ops();
 
-	for (int k = 0; k < FL_GEN__COUNT; k++)
-		m |= 1u << k;
-	m &= ~(1u << FL_GEN_EVICT);
-	if (!c->soft_dirty)
-		m &= ~(1u << FL_GEN_CLEAR_REFS);
+	for (int k = 0; k < FL_OP__COUNT; k++)
+		if ((fl_ops[k].needs & FL_NEED_SOFT_DIRTY) && !c->soft_dirty)
+			m &= ~(1ull << k);
 	return m;
 }
 

@@ -7,20 +7,6 @@
 #include "check/props.h"
 #include "conform/known.h"
 
-/* Litmus words of the op kinds, for uses= / lacks= / reg=. */
-static const struct { const char *name; enum fl_lit_kind kind; } kinds[] = {
-	{ "mmap", FL_OP_MMAP }, { "munmap", FL_OP_MUNMAP }, { "mprotect", FL_OP_MPROTECT }, { "read", FL_OP_READ },
-	{ "write", FL_OP_WRITE }, { "get_page", FL_OP_GET_PAGE }, { "put_page", FL_OP_PUT_PAGE },
-	{ "clear_refs", FL_OP_CLEAR_REFS }, { "fork", FL_OP_FORK }, { "exit", FL_OP_EXIT }, { "evict", FL_OP_EVICT },
-	{ "pagemap", FL_OP_PAGEMAP }, { "pin_user_pages", FL_OP_PIN }, { "unpin_user_page", FL_OP_UNPIN },
-	{ "uffd_register", FL_OP_UFFD_REGISTER }, { "uffd_wp", FL_OP_UFFD_WP }, { "uffd_copy", FL_OP_UFFD_COPY },
-	{ "uffd_zeropage", FL_OP_UFFD_ZEROPAGE }, { "uffd_wait", FL_OP_UFFD_WAIT }, { "pin_read", FL_OP_PIN_READ },
-	{ "pin_write", FL_OP_PIN_WRITE }, { "vmsplice", FL_OP_VMSPLICE }, { "pipe_read", FL_OP_PIPE_READ },
-	{ "pin_user_pages_fast", FL_OP_PIN_FAST }, { "madvise_dontfork", FL_OP_MADV_DONTFORK },
-	{ "remap_pfn", FL_OP_REMAP_PFN }, { "insert_pfn", FL_OP_INSERT_PFN }, { "gup", FL_OP_GUP },
-	{ "mlock", FL_OP_MLOCK }, { "madvise_pageout", FL_OP_MADV_PAGEOUT },
-};
-
 static const struct { const char *name; uint32_t bit; } facts[] = {
 	{ "no_zero_page", FL_FACT_NO_ZERO_PAGE },
 };
@@ -29,22 +15,6 @@ static const struct { const char *name; uint64_t bit; } pmflags[] = {
 	{ "present", FL_PM_PRESENT }, { "swapped", FL_PM_SWAP }, { "file", FL_PM_FILE },
 	{ "uffd_wp", FL_PM_UFFD_WP }, { "exclusive", FL_PM_MMAP_EXCLUSIVE }, { "soft_dirty", FL_PM_SOFT_DIRTY },
 };
-
-int fl_known_kind(const char *word, int n)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((int)strlen(kinds[i].name) == n && !strncmp(kinds[i].name, word, (size_t)n))
-			return (int)kinds[i].kind;
-	return -1;
-}
-
-const char *fl_known_kind_name(int kind)
-{
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((int)kinds[i].kind == kind)
-			return kinds[i].name;
-	return "?";
-}
 
 uint64_t fl_known_uses(const struct fl_scenario *sc)
 {
@@ -71,7 +41,7 @@ static int parse_kinds(const char *s, int n, uint64_t *m, uint8_t *min, int *bad
 			j++;
 		for (e = i; e < j && s[e] != '*'; e++)
 			;
-		k = fl_known_kind(s + i, e - i);
+		k = fl_op_find(s + i, e - i);
 		if (e < j) {
 			for (int d = e + 1; d < j; d++)
 				count = s[d] >= '0' && s[d] <= '9' && count < 100 ? count * 10 + (s[d] - '0') : -1000;
@@ -205,7 +175,7 @@ static int parse_line(const char *path, int lineno, const char *line, struct fl_
 			else
 				goto bad;
 		} else if (KEY("reg")) {
-			if ((k->reg_kind = fl_known_kind(val, vn)) < 0)
+			if ((k->reg_kind = fl_op_find(val, vn)) < 0)
 				goto bad;
 		} else if (KEY("host") || KEY("model")) {
 			if (parse_val(val, vn, KEY("host") ? &k->host : &k->model))

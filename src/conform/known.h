@@ -92,9 +92,6 @@ const struct fl_known *fl_known_match_error(const struct fl_known_list *l, const
 const struct fl_known *fl_known_match_prop(const struct fl_known_list *l, const struct fl_scenario *sc, uint32_t facts,
 					   int prop, const char *msg);
 
-/* The op kind of a litmus word ("uffd_wp"), or -1; and back. */
-int fl_known_kind(const char *word, int n);
-const char *fl_known_kind_name(int kind);
 /* The kinds an op of @sc has, as a bit mask. */
 uint64_t fl_known_uses(const struct fl_scenario *sc);
 

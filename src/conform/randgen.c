@@ -9,60 +9,41 @@
 
 #include "conform/randgen.h"
 
-static const char *const op_names[FL_GEN__COUNT] = {
-	[FL_GEN_READ] = "read", [FL_GEN_WRITE] = "write", [FL_GEN_PAGEMAP] = "pagemap",
-	[FL_GEN_MPROTECT] = "mprotect", [FL_GEN_MUNMAP] = "munmap", [FL_GEN_MLOCK] = "mlock",
-	[FL_GEN_DONTFORK] = "madvise_dontfork", [FL_GEN_PAGEOUT] = "madvise_pageout", [FL_GEN_FORK] = "fork",
-	[FL_GEN_EXIT] = "exit", [FL_GEN_CLEAR_REFS] = "clear_refs", [FL_GEN_PIN] = "pin_user_pages",
-	[FL_GEN_PIN_FAST] = "pin_user_pages_fast", [FL_GEN_UNPIN] = "unpin_user_page",
-	[FL_GEN_PIN_READ] = "pin_read", [FL_GEN_PIN_WRITE] = "pin_write", [FL_GEN_VMSPLICE] = "vmsplice",
-	[FL_GEN_PIPE_READ] = "pipe_read", [FL_GEN_UFFD_REGISTER] = "uffd_register", [FL_GEN_UFFD_WP] = "uffd_wp",
-	[FL_GEN_UFFD_COPY] = "uffd_copy", [FL_GEN_UFFD_ZEROPAGE] = "uffd_zeropage", [FL_GEN_UFFD_WAIT] = "uffd_wait",
-	[FL_GEN_EVICT] = "evict",
-};
-
-/*
- * Relative weights of the sequential generator: accesses and pagemap most
- * often (they observe), then the ops that change mappings, then the rest.
- * Every op the host backend supports has a non-zero weight; evict has none
- * because the host cannot run it.
- */
-static const int seq_weight[FL_GEN__COUNT] = {
-	[FL_GEN_READ] = 10, [FL_GEN_WRITE] = 12, [FL_GEN_PAGEMAP] = 10, [FL_GEN_MPROTECT] = 6,
-	[FL_GEN_MUNMAP] = 4, [FL_GEN_MLOCK] = 4, [FL_GEN_DONTFORK] = 2, [FL_GEN_PAGEOUT] = 6, [FL_GEN_FORK] = 4,
-	[FL_GEN_EXIT] = 1, [FL_GEN_CLEAR_REFS] = 2, [FL_GEN_PIN] = 3, [FL_GEN_PIN_FAST] = 2, [FL_GEN_UNPIN] = 2,
-	[FL_GEN_PIN_READ] = 3, [FL_GEN_PIN_WRITE] = 2, [FL_GEN_VMSPLICE] = 4, [FL_GEN_PIPE_READ] = 3,
-	[FL_GEN_UFFD_REGISTER] = 5, [FL_GEN_UFFD_WP] = 5, [FL_GEN_UFFD_COPY] = 4, [FL_GEN_UFFD_ZEROPAGE] = 4,
-	[FL_GEN_UFFD_WAIT] = 1, [FL_GEN_EVICT] = 0,
-};
-
-const char *fl_gen_op_name(enum fl_gen_op op)
-{
-	return op >= 0 && op < FL_GEN__COUNT ? op_names[op] : "?";
-}
-
-int fl_gen_ops_parse(const char *list, uint32_t *mask, char *err, int errlen)
+/* The sequential generator's ops and their weights are columns of the op table (litmus/ops.h). */
+int fl_gen_ops_parse(const char *list, uint64_t *mask, char *err, int errlen)
 {
 	const char *p = list;
 
 	*mask = 0;
 	while (*p) {
 		size_t n = strcspn(p, ",");
-		int k;
+		int k = fl_op_find(p, (int)n);
 
-		for (k = 0; k < FL_GEN__COUNT; k++)
-			if (strlen(op_names[k]) == n && !strncmp(op_names[k], p, n))
-				break;
-		if (k == FL_GEN__COUNT) {
+		if (k < 0) {
 			snprintf(err, (size_t)errlen, "--ops: unknown op '%.*s'", (int)n, p);
 			return -1;
 		}
-		*mask |= 1u << k;
+		if (!fl_ops[k].gen) {
+			snprintf(err, (size_t)errlen, "--ops: '%s' is not generated (%s)", fl_ops[k].name,
+				 fl_ops[k].nohost ? fl_ops[k].nohost : "the generator lays out the regions itself");
+			return -1;
+		}
+		*mask |= 1ull << k;
 		p += n;
 		if (*p == ',')
 			p++;
 	}
 	return 0;
+}
+
+uint64_t fl_gen_seq_ops(void)
+{
+	uint64_t m = 0;
+
+	for (int k = 0; k < FL_OP__COUNT; k++)
+		if (fl_ops[k].gen)
+			m |= 1ull << k;
+	return m;
 }
 
 /* ---- random numbers ---- */
@@ -141,7 +122,7 @@ struct pg {
 struct seq {
 	struct fl_rng *r;
 	struct out *o;
-	uint32_t ops;
+	uint64_t ops;
 	int nregions, npages[SEQ_REGIONS];
 	bool shared[SEQ_REGIONS];
 	int nprocs;
@@ -245,23 +226,23 @@ static void pick_marked(struct seq *s, int p, bool spliced, int *rg, int *page, 
 		}
 }
 
-static enum fl_gen_op pick_op(struct seq *s)
+static enum fl_lit_kind pick_op(struct seq *s)
 {
 	int total = 0, x;
 
-	for (int k = 0; k < FL_GEN__COUNT; k++)
-		if (s->ops & (1u << k))
-			total += seq_weight[k];
+	for (int k = 0; k < FL_OP__COUNT; k++)
+		if (s->ops & (1ull << k))
+			total += fl_ops[k].gen;
 	if (!total)
-		return FL_GEN_READ;
+		return FL_OP_READ;
 	x = fl_rng_below(s->r, total);
-	for (int k = 0; k < FL_GEN__COUNT; k++)
-		if (s->ops & (1u << k)) {
-			if (x < seq_weight[k])
-				return (enum fl_gen_op)k;
-			x -= seq_weight[k];
+	for (int k = 0; k < FL_OP__COUNT; k++)
+		if (s->ops & (1ull << k)) {
+			if (x < fl_ops[k].gen)
+				return (enum fl_lit_kind)k;
+			x -= fl_ops[k].gen;
 		}
-	return FL_GEN_READ;
+	return FL_OP_READ;
 }
 
 static const char *prot_word(struct fl_rng *r)
@@ -274,7 +255,7 @@ static const char *prot_word(struct fl_rng *r)
 /* Emit one op; returns false when the choice does not fit the state (the caller picks again). */
 static bool seq_op(struct seq *s)
 {
-	enum fl_gen_op op = pick_op(s);
+	enum fl_lit_kind op = pick_op(s);
 	int p = pick_proc(s), rg, page, word, n;
 	char pre[16];
 	struct pg *g;
@@ -283,49 +264,49 @@ static bool seq_op(struct seq *s)
 		return false;
 	snprintf(pre, sizeof(pre), "P%d: ", p);
 	switch (op) {
-	case FL_GEN_READ:
-	case FL_GEN_WRITE:
+	case FL_OP_READ:
+	case FL_OP_WRITE:
 		pick_addr(s, &rg, &page, &word);
-		if (may_block(s, p, rg, page, 1, op == FL_GEN_WRITE) && !chance(s->r, 10))
+		if (may_block(s, p, rg, page, 1, op == FL_OP_WRITE) && !chance(s->r, 10))
 			return false;
-		if (op == FL_GEN_READ)
+		if (op == FL_OP_READ)
 			emit(s->o, "  %sr%d = read(%c+%d)\n", pre, val_reg(s), region_name[rg], page * 8 + word);
 		else
 			emit(s->o, "  %sr%d = write(%c+%d, %d)\n", pre, val_reg(s), region_name[rg], page * 8 + word,
 			     1 + fl_rng_below(s->r, 99));
 		touch(s, p, rg, page, 1);
 		return true;
-	case FL_GEN_PAGEMAP:
+	case FL_OP_PAGEMAP:
 		pick_addr(s, &rg, &page, &word);
 		emit(s->o, "  %sr%d = pagemap(%c+%d)\n", pre, pm_reg(s), region_name[rg], page * 8 + word);
 		return true;
-	case FL_GEN_MPROTECT:
+	case FL_OP_MPROTECT:
 		pick_range(s, &rg, &page, &n);
 		emit(s->o, "  %smprotect(%c+%d, %d, %s)\n", pre, region_name[rg], page * 8, n, prot_word(s->r));
 		return true;
-	case FL_GEN_MUNMAP:
+	case FL_OP_MUNMAP:
 		pick_range(s, &rg, &page, &n);
 		emit(s->o, "  %smunmap(%c+%d, %d)\n", pre, region_name[rg], page * 8, n);
 		for (int k = page; k < page + n; k++)
 			s->pg[p][rg][k] = (struct pg){ 0 };
 		return true;
-	case FL_GEN_MLOCK:
+	case FL_OP_MLOCK:
 		pick_range(s, &rg, &page, &n);
 		if (may_block(s, p, rg, page, n, true) && !chance(s->r, 10))
 			return false;
 		emit(s->o, "  %sr%d = mlock(%c+%d, %d)\n", pre, val_reg(s), region_name[rg], page * 8, n);
 		touch(s, p, rg, page, n);
 		return true;
-	case FL_GEN_DONTFORK:
-	case FL_GEN_PAGEOUT:
+	case FL_OP_MADV_DONTFORK:
+	case FL_OP_MADV_PAGEOUT:
 		pick_range(s, &rg, &page, &n);
-		emit(s->o, "  %s%s(%c+%d, %d)\n", pre, op_names[op], region_name[rg], page * 8, n);
+		emit(s->o, "  %s%s(%c+%d, %d)\n", pre, fl_ops[op].name, region_name[rg], page * 8, n);
 		/* Reclaim may drop a clean shmem page: the next access may raise a missing fault. */
-		if (op == FL_GEN_PAGEOUT && s->shared[rg])
+		if (op == FL_OP_MADV_PAGEOUT && s->shared[rg])
 			for (int k = page; k < page + n; k++)
 				s->pg[p][rg][k].populated = false;
 		return true;
-	case FL_GEN_FORK: {
+	case FL_OP_FORK: {
 		int c = s->nprocs;
 
 		if (c == SEQ_PROCS)
@@ -340,25 +321,25 @@ static bool seq_op(struct seq *s)
 		emit(s->o, "  %sP%d = fork()\n", pre, c);
 		return true;
 	}
-	case FL_GEN_EXIT:
+	case FL_OP_EXIT:
 		if (p == 0)
 			return false;	/* P0 stays: it is the one most ops run in */
 		s->alive[p] = false;
 		emit(s->o, "  %sexit()\n", pre);
 		return true;
-	case FL_GEN_CLEAR_REFS:
+	case FL_OP_CLEAR_REFS:
 		emit(s->o, "  %sclear_refs(soft_dirty)\n", pre);
 		return true;
-	case FL_GEN_PIN:
-	case FL_GEN_PIN_FAST:
-	case FL_GEN_VMSPLICE:
-		if (op == FL_GEN_VMSPLICE ? s->npipes == SEQ_MAX_PIPES : s->npins == SEQ_MAX_PINS)
+	case FL_OP_PIN:
+	case FL_OP_PIN_FAST:
+	case FL_OP_VMSPLICE:
+		if (op == FL_OP_VMSPLICE ? s->npipes == SEQ_MAX_PIPES : s->npins == SEQ_MAX_PINS)
 			return false;
 		pick_addr(s, &rg, &page, &word);
-		if (may_block(s, p, rg, page, 1, op != FL_GEN_VMSPLICE) && !chance(s->r, 10))
+		if (may_block(s, p, rg, page, 1, op != FL_OP_VMSPLICE) && !chance(s->r, 10))
 			return false;
 		g = &s->pg[p][rg][page];
-		if (op == FL_GEN_VMSPLICE) {
+		if (op == FL_OP_VMSPLICE) {
 			s->npipes++;
 			g->spliced = true;
 			emit(s->o, "  %sr%d = vmsplice(%c+%d)\n", pre, val_reg(s), region_name[rg], page * 8 + word);
@@ -366,30 +347,30 @@ static bool seq_op(struct seq *s)
 			s->npins++;
 			g->pinned = true;
 			/* io_uring pins with FOLL_WRITE only: a read-only long-term pin is unsupported on the host. */
-			emit(s->o, "  %sr%d = %s(%c+%d, rw)\n", pre, val_reg(s), op_names[op], region_name[rg],
+			emit(s->o, "  %sr%d = %s(%c+%d, rw)\n", pre, val_reg(s), fl_ops[op].name, region_name[rg],
 			     page * 8 + word);
 		}
 		touch(s, p, rg, page, 1);
 		return true;
-	case FL_GEN_UNPIN:
+	case FL_OP_UNPIN:
 		pick_marked(s, p, false, &rg, &page, &word);
 		emit(s->o, "  %sunpin_user_page(%c+%d)\n", pre, region_name[rg], page * 8 + word);
 		s->pg[p][rg][page].pinned = false;
 		return true;
-	case FL_GEN_PIN_READ:
+	case FL_OP_PIN_READ:
 		pick_marked(s, p, false, &rg, &page, &word);
 		emit(s->o, "  %sr%d = pin_read(%c+%d)\n", pre, val_reg(s), region_name[rg], page * 8 + word);
 		return true;
-	case FL_GEN_PIN_WRITE:
+	case FL_OP_PIN_WRITE:
 		pick_marked(s, p, false, &rg, &page, &word);
 		emit(s->o, "  %spin_write(%c+%d, %d)\n", pre, region_name[rg], page * 8 + word,
 		     100 + fl_rng_below(s->r, 100));
 		return true;
-	case FL_GEN_PIPE_READ:
+	case FL_OP_PIPE_READ:
 		pick_marked(s, p, true, &rg, &page, &word);
 		emit(s->o, "  %sr%d = pipe_read(%c+%d)\n", pre, val_reg(s), region_name[rg], page * 8 + word);
 		return true;
-	case FL_GEN_UFFD_REGISTER: {
+	case FL_OP_UFFD_REGISTER: {
 		int mode = 1 + fl_rng_below(s->r, 3);	/* missing, wp, both */
 
 		pick_range(s, &rg, &page, &n);
@@ -406,7 +387,7 @@ static bool seq_op(struct seq *s)
 		}
 		return true;
 	}
-	case FL_GEN_UFFD_WP: {
+	case FL_OP_UFFD_WP: {
 		bool on = chance(s->r, 60);
 
 		pick_range(s, &rg, &page, &n);
@@ -418,30 +399,26 @@ static bool seq_op(struct seq *s)
 		}
 		return true;
 	}
-	case FL_GEN_UFFD_COPY:
-	case FL_GEN_UFFD_ZEROPAGE:
+	case FL_OP_UFFD_COPY:
+	case FL_OP_UFFD_ZEROPAGE:
 		pick_addr(s, &rg, &page, &word);
-		if (op == FL_GEN_UFFD_COPY)
+		if (op == FL_OP_UFFD_COPY)
 			emit(s->o, "  %sr%d = uffd_copy(%c+%d, %d)\n", pre, val_reg(s), region_name[rg], page * 8 + word,
 			     200 + fl_rng_below(s->r, 100));
 		else
 			emit(s->o, "  %sr%d = uffd_zeropage(%c+%d)\n", pre, val_reg(s), region_name[rg], page * 8 + word);
 		touch(s, p, rg, page, 1);
 		return true;
-	case FL_GEN_UFFD_WAIT:
+	case FL_OP_UFFD_WAIT:
 		emit(s->o, "  %sr%d = uffd_wait()\n", pre, val_reg(s));
 		return true;
-	case FL_GEN_EVICT:
-		pick_addr(s, &rg, &page, &word);
-		emit(s->o, "  %sevict(%c+%d)\n", pre, region_name[rg], page * 8 + word);
-		return true;
-	case FL_GEN__COUNT:
+	default:	/* a row with no generator weight: never picked */
 		break;
 	}
 	return false;
 }
 
-int fl_gen_seq(uint64_t seed, uint64_t index, uint32_t ops, char *buf, int len)
+int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len)
 {
 	struct fl_rng r;
 	struct out o = { .buf = buf, .len = len };

@@ -26,19 +26,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Op classes the sequential generator may use (a --ops list names them by their litmus words). */
-enum fl_gen_op {
-	FL_GEN_READ, FL_GEN_WRITE, FL_GEN_PAGEMAP, FL_GEN_MPROTECT, FL_GEN_MUNMAP, FL_GEN_MLOCK,
-	FL_GEN_DONTFORK, FL_GEN_PAGEOUT, FL_GEN_FORK, FL_GEN_EXIT, FL_GEN_CLEAR_REFS, FL_GEN_PIN,
-	FL_GEN_PIN_FAST, FL_GEN_UNPIN, FL_GEN_PIN_READ, FL_GEN_PIN_WRITE, FL_GEN_VMSPLICE, FL_GEN_PIPE_READ,
-	FL_GEN_UFFD_REGISTER, FL_GEN_UFFD_WP, FL_GEN_UFFD_COPY, FL_GEN_UFFD_ZEROPAGE, FL_GEN_UFFD_WAIT,
-	FL_GEN_EVICT,
-	FL_GEN__COUNT
-};
+#include "litmus/ops.h"
 
-const char *fl_gen_op_name(enum fl_gen_op op);
-/* Parse "read,write,uffd_wp" into a bit mask of enum fl_gen_op; -1 with the bad word in @err. */
-int fl_gen_ops_parse(const char *list, uint32_t *mask, char *err, int errlen);
+/*
+ * The sequential generator's ops are a bit mask over enum fl_lit_kind: the
+ * op table's rows with a generator weight (litmus/ops.h, column gen).
+ */
+uint64_t fl_gen_seq_ops(void);
+/* Parse "read,write,uffd_wp" into such a mask; -1 with the bad word in @err. */
+int fl_gen_ops_parse(const char *list, uint64_t *mask, char *err, int errlen);
 
 /* A small, fast generator (splitmix64) so that a file depends on its seed alone. */
 struct fl_rng {
@@ -52,7 +48,7 @@ int fl_rng_below(struct fl_rng *r, int n);	/* uniform in [0, n) */
  * Write sequential test number @index of batch @seed into @buf, using only
  * the ops in @ops.  Returns 0, or -1 when @buf is too small.
  */
-int fl_gen_seq(uint64_t seed, uint64_t index, uint32_t ops, char *buf, int len);
+int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len);
 
 /* The same for a concurrent test (the op set is fixed: see above). */
 int fl_gen_conc(uint64_t seed, uint64_t index, char *buf, int len);

@@ -441,10 +441,8 @@ static uint64_t do_pipe_read(const struct fl_lit_op *op)
  * can_madv_lru_vma; MADV_DONTFORK on VM_IO).  Both are outcomes, not
  * backend failures.  Anything else is.
  */
-static void do_madvise(const struct fl_lit_op *op)
+static void do_madvise(const struct fl_lit_op *op, int advice)
 {
-	int advice = op->kind == FL_OP_MADV_PAGEOUT ? MADV_PAGEOUT : MADV_DONTFORK;
-
 	if (madvise(op_page(op), op_len(op), advice) && errno != ENOMEM && errno != EINVAL)
 		fail("line %d: madvise(%s): %s", op->loc.line,
 		     advice == MADV_PAGEOUT ? "MADV_PAGEOUT" : "MADV_DONTFORK", strerror(errno));
@@ -452,134 +450,212 @@ static void do_madvise(const struct fl_lit_op *op)
 
 static void start_threads(void);
 
+/*
+ * What the live kernel runs for each op: host_<name>() for every row of
+ * FL_LIT_OPS marked HOST (litmus/ops.h).  The NOHOST rows never get here:
+ * fl_host_unsupported() turns their tests away with the table's reason.
+ */
+#define HOST_OP(name) static void host_##name(const struct fl_lit_op *op, int slot)
+
+HOST_OP(mmap)
+{
+	void *p = mmap(op_page(op), op_len(op), prot_of(op->prot),
+		       MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | ((op->mflags & FL_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE),
+		       -1, 0);
+
+	(void)slot;
+	if (p != op_page(op))
+		fail("line %d: mmap at %p: %s", op->loc.line, op_page(op),
+		     p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
+}
+
+HOST_OP(munmap)
+{
+	(void)slot;
+	munmap(op_page(op), op_len(op));
+}
+
+HOST_OP(mprotect)
+{
+	(void)slot;
+	mprotect(op_page(op), op_len(op), prot_of(op->prot));
+}
+
+static void access_op(const struct fl_lit_op *op, int slot, bool write)
+{
+	uint64_t v = 0;
+
+	if (!user_access(FL_HOST_VA(op_vpn(op), op_word(op)), write, op->value, &v))
+		v = FL_VAL_SEGV;
+	set_reg(slot, op->reg, v);
+}
+
+HOST_OP(read)
+{
+	access_op(op, slot, false);
+}
+
+HOST_OP(write)
+{
+	access_op(op, slot, true);
+}
+
+HOST_OP(pagemap)
+{
+	uint64_t pm;
+	int ret = fl_host_pagemap(FL_HOST_VA(op_vpn(op), 0), &pm);
+
+	if (ret)
+		fail("line %d: pagemap: %s", op->loc.line, strerror(-ret));
+	set_reg(slot, op->reg, pm);
+}
+
+HOST_OP(clear_refs)
+{
+	int ret = fl_host_clear_refs(op->clear_refs_type);
+
+	(void)slot;
+	if (ret)
+		fail("line %d: clear_refs: %s", op->loc.line, strerror(-ret));
+}
+
+HOST_OP(fork)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fail("line %d: fork: %s", op->loc.line, strerror(errno));
+	} else if (pid == 0) {
+		/*
+		 * Only this thread survives in the child: it becomes Pn's
+		 * agent.  Forked by a litmus thread (slot > 0), the threads
+		 * are running already, so Pn starts its own at once; forked
+		 * in init, it waits for START like every agent.
+		 */
+		pthread_mutex_init(&tab_lock, NULL);
+		me = op->child;
+		if (slot > 0)
+			start_threads();
+		fl_host_agent(env, op->child);
+	}
+}
+
+HOST_OP(exit)
+{
+	(void)op;
+	(void)slot;
+	_exit(0);
+}
+
+HOST_OP(pin_user_pages)
+{
+	set_reg(slot, op->reg, do_pin(op));
+}
+
+HOST_OP(pin_user_pages_fast)
+{
+	set_reg(slot, op->reg, do_pin(op));
+}
+
+HOST_OP(unpin_user_page)
+{
+	(void)slot;
+	do_unpin(op);
+}
+
+HOST_OP(pin_read)
+{
+	set_reg(slot, op->reg, pin_access(op, slot));
+}
+
+HOST_OP(pin_write)
+{
+	pin_access(op, slot);
+}
+
+HOST_OP(vmsplice)
+{
+	set_reg(slot, op->reg, do_vmsplice(op));
+}
+
+HOST_OP(pipe_read)
+{
+	set_reg(slot, op->reg, do_pipe_read(op));
+}
+
+HOST_OP(uffd_register)
+{
+	struct uffdio_register r = {
+		.range = { (uintptr_t)op_page(op), op_len(op) },
+		.mode = ((op->value & FL_UFFD_MISSING) ? UFFDIO_REGISTER_MODE_MISSING : 0) |
+			((op->value & FL_UFFD_WP) ? UFFDIO_REGISTER_MODE_WP : 0),
+	};
+
+	set_reg(slot, op->reg, errno_reg(uffd_ioctl(UFFDIO_REGISTER, &r)));
+}
+
+HOST_OP(uffd_wp)
+{
+	struct uffdio_writeprotect w = {
+		.range = { (uintptr_t)op_page(op), op_len(op) },
+		.mode = op->value ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
+	};
+
+	set_reg(slot, op->reg, errno_reg(uffd_ioctl(UFFDIO_WRITEPROTECT, &w)));
+}
+
+HOST_OP(uffd_copy)
+{
+	set_reg(slot, op->reg, uffd_copy(op));
+}
+
+HOST_OP(uffd_zeropage)
+{
+	struct uffdio_zeropage z = { .range = { (uintptr_t)op_page(op), FL_HOST_PAGE } };
+
+	set_reg(slot, op->reg, errno_reg(uffd_ioctl(UFFDIO_ZEROPAGE, &z)));
+}
+
+HOST_OP(uffd_wait)
+{
+	set_reg(slot, op->reg, uffd_wait(slot));
+}
+
+HOST_OP(mlock)
+{
+	/* The raw system call: AddressSanitizer turns mlock(3) into a no-op. */
+	set_reg(slot, op->reg, syscall(SYS_mlock, op_page(op), op_len(op)) ? (uint64_t)errno : 0);
+}
+
+HOST_OP(madvise_dontfork)
+{
+	(void)slot;
+	do_madvise(op, MADV_DONTFORK);
+}
+
+HOST_OP(madvise_pageout)
+{
+	(void)slot;
+	do_madvise(op, MADV_PAGEOUT);
+}
+
+#define HOST_FN_HOST(name)	host_##name
+#define HOST_FN_NOHOST(why)	HOST_FN_NONE
+#define HOST_FN_NONE(name)	NULL
+
+static void (*const host_ops[FL_OP__COUNT])(const struct fl_lit_op *, int) = {
+#define FL_X_HOST(K, name, dest, args, host, ...) [FL_OP_##K] = HOST_FN_##host(name),
+	FL_LIT_OPS(FL_X_HOST)
+#undef FL_X_HOST
+};
+
 static void run_op(const struct fl_lit_op *op, int slot)
 {
-	uint64_t v = 0, pm;
-	void *p;
-	int ret;
-
-	switch (op->kind) {
-	case FL_OP_MMAP:
-		p = mmap(op_page(op), op_len(op), prot_of(op->prot),
-			 MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | ((op->mflags & FL_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE),
-			 -1, 0);
-		if (p != op_page(op))
-			fail("line %d: mmap at %p: %s", op->loc.line, op_page(op),
-			     p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
-		break;
-	case FL_OP_MUNMAP:
-		munmap(op_page(op), op_len(op));
-		break;
-	case FL_OP_MPROTECT:
-		mprotect(op_page(op), op_len(op), prot_of(op->prot));
-		break;
-	case FL_OP_READ:
-	case FL_OP_WRITE:
-		if (!user_access(FL_HOST_VA(op_vpn(op), op_word(op)), op->kind == FL_OP_WRITE, op->value, &v))
-			v = FL_VAL_SEGV;
-		set_reg(slot, op->reg, v);
-		break;
-	case FL_OP_PAGEMAP:
-		ret = fl_host_pagemap(FL_HOST_VA(op_vpn(op), 0), &pm);
-		if (ret)
-			fail("line %d: pagemap: %s", op->loc.line, strerror(-ret));
-		set_reg(slot, op->reg, pm);
-		break;
-	case FL_OP_CLEAR_REFS:
-		ret = fl_host_clear_refs(op->clear_refs_type);
-		if (ret)
-			fail("line %d: clear_refs: %s", op->loc.line, strerror(-ret));
-		break;
-	case FL_OP_FORK: {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			fail("line %d: fork: %s", op->loc.line, strerror(errno));
-		} else if (pid == 0) {
-			/*
-			 * Only this thread survives in the child: it becomes Pn's
-			 * agent.  Forked by a litmus thread (slot > 0), the threads
-			 * are running already, so Pn starts its own at once; forked
-			 * in init, it waits for START like every agent.
-			 */
-			pthread_mutex_init(&tab_lock, NULL);
-			me = op->child;
-			if (slot > 0)
-				start_threads();
-			fl_host_agent(env, op->child);
-		}
-		break;
-	}
-	case FL_OP_EXIT:
-		_exit(0);
-	case FL_OP_PIN:
-	case FL_OP_PIN_FAST:
-		set_reg(slot, op->reg, do_pin(op));
-		break;
-	case FL_OP_UNPIN:
-		do_unpin(op);
-		break;
-	case FL_OP_PIN_READ:
-	case FL_OP_PIN_WRITE:
-		v = pin_access(op, slot);
-		if (op->kind == FL_OP_PIN_READ)
-			set_reg(slot, op->reg, v);
-		break;
-	case FL_OP_VMSPLICE:
-		set_reg(slot, op->reg, do_vmsplice(op));
-		break;
-	case FL_OP_PIPE_READ:
-		set_reg(slot, op->reg, do_pipe_read(op));
-		break;
-	case FL_OP_UFFD_REGISTER: {
-		struct uffdio_register r = {
-			.range = { (uintptr_t)op_page(op), op_len(op) },
-			.mode = ((op->value & FL_UFFD_MISSING) ? UFFDIO_REGISTER_MODE_MISSING : 0) |
-				((op->value & FL_UFFD_WP) ? UFFDIO_REGISTER_MODE_WP : 0),
-		};
-
-		set_reg(slot, op->reg, errno_reg(uffd_ioctl(UFFDIO_REGISTER, &r)));
-		break;
-	}
-	case FL_OP_UFFD_WP: {
-		struct uffdio_writeprotect w = {
-			.range = { (uintptr_t)op_page(op), op_len(op) },
-			.mode = op->value ? UFFDIO_WRITEPROTECT_MODE_WP : 0,
-		};
-
-		set_reg(slot, op->reg, errno_reg(uffd_ioctl(UFFDIO_WRITEPROTECT, &w)));
-		break;
-	}
-	case FL_OP_UFFD_COPY:
-		set_reg(slot, op->reg, uffd_copy(op));
-		break;
-	case FL_OP_UFFD_ZEROPAGE: {
-		struct uffdio_zeropage z = { .range = { (uintptr_t)op_page(op), FL_HOST_PAGE } };
-
-		set_reg(slot, op->reg, errno_reg(uffd_ioctl(UFFDIO_ZEROPAGE, &z)));
-		break;
-	}
-	case FL_OP_UFFD_WAIT:
-		set_reg(slot, op->reg, uffd_wait(slot));
-		break;
-	case FL_OP_MLOCK:
-		/* The raw system call: AddressSanitizer turns mlock(3) into a no-op. */
-		set_reg(slot, op->reg, syscall(SYS_mlock, op_page(op), op_len(op)) ? (uint64_t)errno : 0);
-		break;
-	case FL_OP_MADV_DONTFORK:
-	case FL_OP_MADV_PAGEOUT:
-		do_madvise(op);
-		break;
-	case FL_OP_GET_PAGE:
-	case FL_OP_PUT_PAGE:
-	case FL_OP_EVICT:
-	case FL_OP_REMAP_PFN:
-	case FL_OP_INSERT_PFN:
-	case FL_OP_GUP:
-		/* fl_host_unsupported() keeps these scenarios away from the host. */
-		fail("line %d: op not supported on the host", op->loc.line);
-		break;
-	}
+	if (!host_ops[op->kind])	/* fl_host_unsupported() keeps these scenarios away */
+		fail("line %d: %s is not supported on the host: %s", op->loc.line, fl_ops[op->kind].name,
+		     fl_ops[op->kind].nohost);
+	else
+		host_ops[op->kind](op, slot);
 }
 
 static void *thread_main(void *arg)

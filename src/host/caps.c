@@ -123,49 +123,40 @@ void fl_host_apply(const struct fl_host_caps *c, struct fl_policy *pol, char *no
 	}
 }
 
-/* Why @op cannot run on this host, or NULL. */
+/* Why this host lacks the features in @need (FL_NEED_*), or NULL. */
+static const char *needs_unmet(uint32_t need, const struct fl_host_caps *c)
+{
+	if ((need & FL_NEED_IO_URING) && !c->io_uring)
+		return c->io_uring_why;
+	if ((need & FL_NEED_SOFT_DIRTY) && !c->soft_dirty)
+		return "clear_refs(soft_dirty): kernel built without CONFIG_MEM_SOFT_DIRTY (no \"sd\" in smaps VmFlags)";
+	if ((need & FL_NEED_UFFD) && !c->uffd)
+		return c->uffd_why;
+	if ((need & FL_NEED_UFFD_WP) && !c->uffd_wp)
+		return c->uffd_why;
+	if ((need & FL_NEED_SWAP) && !c->swap_active && !c->root)
+		return "madvise_pageout: no swap device, and only root may set up a swap file";
+	return NULL;
+}
+
+/*
+ * Why @op cannot run on this host, or NULL: the op table's reason for ops
+ * no host can run, then the features its row needs, then what depends on
+ * the op's arguments.
+ */
 static const char *op_unsupported(const struct fl_lit_op *op, const struct fl_host_caps *c)
 {
-	switch (op->kind) {
-	case FL_OP_GET_PAGE:
-	case FL_OP_PUT_PAGE:
-		return "get_page/put_page: a bare page reference has no user-space interface";
-	case FL_OP_EVICT:
-		return "evict: user space cannot drop one CPU's TLB entry";
-	case FL_OP_REMAP_PFN:
-	case FL_OP_INSERT_PFN:
-		return "remap_pfn/insert_pfn: needs a driver that maps device memory (VM_PFNMAP / VM_MIXEDMAP)";
-	case FL_OP_GUP:
-		return "gup: __get_user_pages with a pages[] array on demand needs CONFIG_GUP_TEST's debugfs file";
-	case FL_OP_PIN:
-	case FL_OP_PIN_FAST:
-		if (!(op->prot & FL_PROT_WRITE))
-			return "read-only long-term pin: io_uring always pins with FOLL_WRITE; FOLL_PIN without "
-			       "FOLL_WRITE on demand needs CONFIG_GUP_TEST";
-		/* fall through */
-	case FL_OP_UNPIN:
-	case FL_OP_PIN_READ:
-	case FL_OP_PIN_WRITE:
-		return c->io_uring ? NULL : c->io_uring_why;
-	case FL_OP_CLEAR_REFS:
-		return c->soft_dirty ? NULL : "clear_refs(soft_dirty): kernel built without CONFIG_MEM_SOFT_DIRTY "
-					      "(no \"sd\" in smaps VmFlags)";
-	case FL_OP_UFFD_REGISTER:
-		if (!c->uffd)
-			return c->uffd_why;
-		return (op->value & FL_UFFD_WP) && !c->uffd_wp ? c->uffd_why : NULL;
-	case FL_OP_UFFD_WP:
-		return c->uffd_wp ? NULL : c->uffd_why;
-	case FL_OP_UFFD_COPY:
-	case FL_OP_UFFD_ZEROPAGE:
-	case FL_OP_UFFD_WAIT:
-		return c->uffd ? NULL : c->uffd_why;
-	case FL_OP_MADV_PAGEOUT:
-		return c->swap_active || c->root ? NULL :
-		       "madvise_pageout: no swap device, and only root may set up a swap file";
-	default:
-		return NULL;
-	}
+	const struct fl_op_desc *d = &fl_ops[op->kind];
+	uint32_t need = d->needs;
+
+	if (d->nohost)
+		return d->nohost;
+	if ((op->kind == FL_OP_PIN || op->kind == FL_OP_PIN_FAST) && !(op->prot & FL_PROT_WRITE))
+		return "read-only long-term pin: io_uring always pins with FOLL_WRITE; FOLL_PIN without "
+		       "FOLL_WRITE on demand needs CONFIG_GUP_TEST";
+	if (op->kind == FL_OP_UFFD_REGISTER && (op->value & FL_UFFD_WP))
+		need |= FL_NEED_UFFD_WP;
+	return needs_unmet(need, c);
 }
 
 /* Every op of @sc, init first, in a flat array; returns the count. */

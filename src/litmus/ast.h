@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "check/props.h"
+#include "litmus/ops.h"
 
 #define FL_LIT_MAX_REGIONS	8
 #define FL_LIT_MAX_PROCS	4	/* P0..P3 */
@@ -37,38 +38,7 @@ struct fl_loc {
 	int col;	/* 1-based */
 };
 
-enum fl_lit_kind {
-	FL_OP_MMAP,		/* A = mmap(N, anon rw [shared|private]) */
-	FL_OP_MUNMAP,		/* munmap(A[+off] [, N]) */
-	FL_OP_MPROTECT,		/* mprotect(A[+off], [N,] rw|ro|none) */
-	FL_OP_READ,		/* [rK =] read(A+off) */
-	FL_OP_WRITE,		/* [rK =] write(A+off, value) */
-	FL_OP_GET_PAGE,		/* get_page(A[+off]) */
-	FL_OP_PUT_PAGE,		/* put_page(A[+off]) */
-	FL_OP_CLEAR_REFS,	/* clear_refs(soft_dirty) */
-	FL_OP_FORK,		/* Pn = fork() */
-	FL_OP_EXIT,		/* exit() */
-	FL_OP_EVICT,		/* evict(A[+off]): drop this CPU's TLB entry */
-	FL_OP_PAGEMAP,		/* rK = pagemap(A[+off]) */
-	FL_OP_PIN,		/* pin_user_pages(A[+off], rw|ro): FOLL_PIN [| FOLL_WRITE] */
-	FL_OP_UNPIN,		/* unpin_user_page(A[+off]) */
-	FL_OP_UFFD_REGISTER,	/* [rK =] uffd_register(A[+off] [, N], missing|wp...): value = FL_UFFD_* */
-	FL_OP_UFFD_WP,		/* [rK =] uffd_wp(A[+off] [, N], on|off): UFFDIO_WRITEPROTECT, value 1/0 */
-	FL_OP_UFFD_COPY,	/* [rK =] uffd_copy(A[+off], value): UFFDIO_COPY, value in the page's first word */
-	FL_OP_UFFD_ZEROPAGE,	/* [rK =] uffd_zeropage(A[+off]): UFFDIO_ZEROPAGE */
-	FL_OP_UFFD_WAIT,	/* [rK =] uffd_wait(): read one fault message (1), or none can come (0) */
-	FL_OP_PIN_READ,		/* [rK =] pin_read(A+off): a device reads the word through the pin */
-	FL_OP_PIN_WRITE,	/* pin_write(A+off, value): a device writes it through the pin */
-	FL_OP_VMSPLICE,		/* [rK =] vmsplice(A[+off]): get_user_pages_fast(FOLL_GET) into a pipe */
-	FL_OP_PIPE_READ,	/* [rK =] pipe_read(A+off): read that word from the pipe */
-	FL_OP_PIN_FAST,		/* [rK =] pin_user_pages_fast(A[+off], rw|ro): the lockless path first */
-	FL_OP_MADV_DONTFORK,	/* madvise_dontfork(A[+off] [, N]): VM_DONTCOPY */
-	FL_OP_REMAP_PFN,	/* remap_pfn(A[+off] [, N]): device memory, VM_IO | VM_PFNMAP */
-	FL_OP_INSERT_PFN,	/* insert_pfn(A[+off] [, N]): special PTEs in a VM_MIXEDMAP VMA */
-	FL_OP_GUP,		/* [rK =] gup(A[+off], N, pin|get|none): __get_user_pages + use pages[] */
-	FL_OP_MLOCK,		/* [rK =] mlock(A[+off] [, N]): __mm_populate (MAP_POPULATE does the same) */
-	FL_OP_MADV_PAGEOUT,	/* madvise_pageout(A[+off] [, N]): MADV_PAGEOUT, reclaim to swap */
-};
+/* enum fl_lit_kind, and what each op is: litmus/ops.h. */
 
 /* Protection bits (mmap, mprotect). */
 #define FL_PROT_READ	1u

@@ -154,155 +154,272 @@ static uint64_t errno_reg(int ret)
 	return ret < 0 ? (uint64_t)-ret : 0;
 }
 
+/*
+ * What the model runs for each op: model_<name>() for every row of
+ * FL_LIT_OPS (litmus/ops.h).  @slot is the register file: 0 for init,
+ * thread index + 1 otherwise.
+ */
+#define MODEL_OP(name) static void model_##name(struct fl_task *t, const struct fl_lit_op *op, int slot)
+
+MODEL_OP(mmap)
+{
+	(void)slot;
+	fl_do_mmap(t, op_vpn(op), op_npages(op), vm_flags_of(op));
+}
+
+MODEL_OP(munmap)
+{
+	(void)slot;
+	fl_do_munmap(t, op_vpn(op), op_npages(op));
+}
+
+MODEL_OP(mprotect)
+{
+	(void)slot;
+	fl_do_mprotect(t, op_vpn(op), op_npages(op), vm_flags_of(op) & (VM_READ | VM_WRITE));
+}
+
+static void user_access(struct fl_task *t, const struct fl_lit_op *op, int slot, bool write)
+{
+	struct fl_user_access ua = {
+		.vpn = op_vpn(op), .word_off = op->addr.offset % FL_LIT_PAGE_WORDS,
+		.write = write, .val = op->value,
+	};
+
+	fl_user_access(t, &ua);
+	set_reg(slot, op->reg, ua.segv ? FL_VAL_SEGV : ua.result);
+}
+
+MODEL_OP(read)
+{
+	user_access(t, op, slot, false);
+}
+
+MODEL_OP(write)
+{
+	user_access(t, op, slot, true);
+}
+
+MODEL_OP(get_page)
+{
+	(void)slot;
+	harness_get_page(t, op_vpn(op));
+}
+
+MODEL_OP(put_page)
+{
+	(void)slot;
+	harness_put(t, op_vpn(op), false);
+}
+
+/* pin_user_pages(_fast): one long-term pin that a device may use (pin_read / pin_write). */
+static void pin(struct fl_task *t, const struct fl_lit_op *op, int slot, bool fast)
+{
+	int pfn = fl_get_user_page(t, op_vpn(op), FOLL_PIN | FOLL_LONGTERM |
+				   ((op->prot & FL_PROT_WRITE) ? FOLL_WRITE : 0), fast);
+
+	if (pfn >= 0) {
+		remember_ref(t, op_vpn(op), pfn, true);
+		fl_spec_view_add(t->mm, op_vpn(op), pfn, false);
+	}
+	set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
+}
+
+MODEL_OP(pin_user_pages)
+{
+	pin(t, op, slot, false);
+}
+
+MODEL_OP(pin_user_pages_fast)
+{
+	pin(t, op, slot, true);
+}
+
+MODEL_OP(unpin_user_page)
+{
+	(void)slot;
+	harness_put(t, op_vpn(op), true);
+}
+
+MODEL_OP(uffd_register)
+{
+	set_reg(slot, op->reg, errno_reg(fl_userfaultfd_register(t, op_vpn(op), op_npages(op),
+		(op->value & FL_UFFD_MISSING ? UFFDIO_REGISTER_MODE_MISSING : 0) |
+		(op->value & FL_UFFD_WP ? UFFDIO_REGISTER_MODE_WP : 0))));
+}
+
+MODEL_OP(uffd_wp)
+{
+	set_reg(slot, op->reg, errno_reg(fl_mwriteprotect_range(t, op_vpn(op), op_npages(op), op->value)));
+}
+
+MODEL_OP(uffd_copy)
+{
+	set_reg(slot, op->reg, errno_reg(fl_mcopy_atomic(t, op_vpn(op), op->value, false)));
+}
+
+MODEL_OP(uffd_zeropage)
+{
+	set_reg(slot, op->reg, errno_reg(fl_mcopy_atomic(t, op_vpn(op), 0, true)));
+}
+
+static void map_device(struct fl_task *t, const struct fl_lit_op *op, bool remap)
+{
+	int pfns[FL_LIT_MAX_PAGES], n = op_npages(op);
+
+	fl_map_device_pfns(t, op_vpn(op), n, remap, pfns);
+	for (int k = 0; k < n; k++)
+		if (pfns[k] >= 0)
+			remember_ref(t, op_vpn(op) + k, pfns[k], false);	/* the driver's memory */
+}
+
+MODEL_OP(remap_pfn)
+{
+	(void)slot;
+	map_device(t, op, true);
+}
+
+MODEL_OP(insert_pfn)
+{
+	(void)slot;
+	map_device(t, op, false);
+}
+
+MODEL_OP(gup)
+{
+	int pages[FL_LIT_MAX_PAGES], n = op_npages(op);
+	unsigned flags = op->value == FL_GUP_PIN ? FOLL_PIN | FOLL_LONGTERM :
+			 op->value == FL_GUP_GET ? FOLL_GET : 0;
+	bool with_pages = op->value != FL_GUP_NONE;
+	long ret;
+
+	for (int k = 0; k < n; k++)
+		pages[k] = FL_GUP_POISON;
+	ret = fl_get_user_pages_range(t, op_vpn(op), n, flags, with_pages ? pages : NULL);
+	fl_check_gup_return(t->tid, ret, flags, with_pages ? pages : NULL, n);
+	/* The caller releases what it got (unpin_user_pages / put_page); garbage it cannot. */
+	for (long k = 0; with_pages && k < ret && k < n; k++)
+		if (pages[k] >= 0)
+			(flags & FOLL_PIN) ? fl_unpin_user_page(pages[k]) : fl_put_page(pages[k]);
+	set_reg(slot, op->reg, (uint64_t)ret);
+}
+
+MODEL_OP(mlock)
+{
+	set_reg(slot, op->reg, errno_reg(fl_do_mlock(t, op_vpn(op), op_npages(op))));
+}
+
+MODEL_OP(madvise_dontfork)
+{
+	(void)slot;
+	fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
+}
+
+MODEL_OP(madvise_pageout)
+{
+	(void)slot;
+	fl_madvise_pageout(t, op_vpn(op), op_npages(op));
+}
+
+MODEL_OP(uffd_wait)
+{
+	set_reg(slot, op->reg, (uint64_t)fl_uffd_read_msg(t));
+}
+
+/* The pin (or, for a pipe, the vmsplice'd buffer) at the op's address, or -1 with the register SEGV. */
+static int view_at(struct fl_task *t, const struct fl_lit_op *op, int slot, bool pipe)
+{
+	int v = fl_spec_view_find(t->mm, op_vpn(op), pipe);
+
+	if (v < 0) {
+		FL_TRACE("no %s at %s", pipe ? "vmsplice pipe" : "pin", fl_va(op_vpn(op)));
+		set_reg(slot, op->reg, FL_VAL_SEGV);
+	}
+	return v;
+}
+
+MODEL_OP(pin_read)
+{
+	int v = view_at(t, op, slot, false);
+
+	if (v >= 0)
+		set_reg(slot, op->reg, fl_spec_pin_read(v, t->tid, op->addr.offset % FL_LIT_PAGE_WORDS));
+}
+
+MODEL_OP(pin_write)
+{
+	int v = view_at(t, op, slot, false);
+
+	if (v >= 0)
+		fl_spec_pin_write(v, t->tid, op->addr.offset % FL_LIT_PAGE_WORDS, op->value);
+}
+
+MODEL_OP(pipe_read)
+{
+	int v = view_at(t, op, slot, true);
+
+	if (v >= 0)
+		set_reg(slot, op->reg, fl_spec_pipe_read(v, t->tid, op->addr.offset % FL_LIT_PAGE_WORDS));
+}
+
+MODEL_OP(vmsplice)
+{
+	/* iov_iter_get_pages: get_user_pages_fast(FOLL_GET), read-only; the pipe holds the reference. */
+	int pfn = fl_get_user_page(t, op_vpn(op), FOLL_GET, true);
+
+	if (pfn >= 0) {
+		remember_ref(t, op_vpn(op), pfn, false);
+		fl_spec_view_add(t->mm, op_vpn(op), pfn, true);
+	}
+	set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
+}
+
+MODEL_OP(clear_refs)
+{
+	(void)slot;
+	fl_clear_refs_write(t, op->clear_refs_type);
+	/* The write(2) returns to user space: later stores must be reported. */
+	fl_sim_yield(FL_OBJ(FL_OT_SDEPOCH, t->mm), FL_ACC_W, "clear_refs returns");
+	fl_spec_clear_refs_done(t->mm);
+}
+
+MODEL_OP(fork)
+{
+	(void)slot;
+	fl_dup_mm(t, op->child);
+}
+
+MODEL_OP(exit)
+{
+	(void)op;
+	(void)slot;
+	fl_exit_mmap(t, t->mm);
+	fl_sim_yield(FL_OBJ(FL_OT_PROC, t->mm), FL_ACC_W, "exit");
+	fl_mm.mm[t->mm].live = 0;
+}
+
+MODEL_OP(evict)
+{
+	(void)slot;
+	fl_sim_yield(fl_obj_tlb(t->cpu), FL_ACC_W, "evict");
+	fl_tlb_flush_page_local(t->cpu, t->mm, op_vpn(op));
+	FL_TRACE("cpu%d drops its TLB entry for %s", t->cpu, fl_va(op_vpn(op)));
+}
+
+MODEL_OP(pagemap)
+{
+	set_reg(slot, op->reg, fl_pagemap_read(t, t->mm, op_vpn(op)));
+}
+
+static void (*const model_ops[FL_OP__COUNT])(struct fl_task *, const struct fl_lit_op *, int) = {
+#define FL_X_MODEL(K, name, ...) [FL_OP_##K] = model_##name,
+	FL_LIT_OPS(FL_X_MODEL)
+#undef FL_X_MODEL
+};
+
 static void run_op(struct fl_task *t, const struct fl_lit_op *op, int slot)
 {
-	struct fl_user_access ua;
-
-	switch (op->kind) {
-	case FL_OP_MMAP:
-		fl_do_mmap(t, op_vpn(op), op_npages(op), vm_flags_of(op));
-		break;
-	case FL_OP_MUNMAP:
-		fl_do_munmap(t, op_vpn(op), op_npages(op));
-		break;
-	case FL_OP_MPROTECT:
-		fl_do_mprotect(t, op_vpn(op), op_npages(op), vm_flags_of(op) & (VM_READ | VM_WRITE));
-		break;
-	case FL_OP_READ:
-	case FL_OP_WRITE:
-		ua = (struct fl_user_access){
-			.vpn = op_vpn(op), .word_off = op->addr.offset % FL_LIT_PAGE_WORDS,
-			.write = op->kind == FL_OP_WRITE, .val = op->value,
-		};
-		fl_user_access(t, &ua);
-		set_reg(slot, op->reg, ua.segv ? FL_VAL_SEGV : ua.result);
-		break;
-	case FL_OP_GET_PAGE:
-		harness_get_page(t, op_vpn(op));
-		break;
-	case FL_OP_PUT_PAGE:
-		harness_put(t, op_vpn(op), false);
-		break;
-	case FL_OP_PIN:
-	case FL_OP_PIN_FAST: {
-		int pfn = fl_get_user_page(t, op_vpn(op), FOLL_PIN | FOLL_LONGTERM |
-					   ((op->prot & FL_PROT_WRITE) ? FOLL_WRITE : 0), op->kind == FL_OP_PIN_FAST);
-
-		if (pfn >= 0) {
-			remember_ref(t, op_vpn(op), pfn, true);
-			fl_spec_view_add(t->mm, op_vpn(op), pfn, false);
-		}
-		set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
-		break;
-	}
-	case FL_OP_UNPIN:
-		harness_put(t, op_vpn(op), true);
-		break;
-	case FL_OP_UFFD_REGISTER:
-		set_reg(slot, op->reg, errno_reg(fl_userfaultfd_register(t, op_vpn(op), op_npages(op),
-			(op->value & FL_UFFD_MISSING ? UFFDIO_REGISTER_MODE_MISSING : 0) |
-			(op->value & FL_UFFD_WP ? UFFDIO_REGISTER_MODE_WP : 0))));
-		break;
-	case FL_OP_UFFD_WP:
-		set_reg(slot, op->reg, errno_reg(fl_mwriteprotect_range(t, op_vpn(op), op_npages(op), op->value)));
-		break;
-	case FL_OP_UFFD_COPY:
-	case FL_OP_UFFD_ZEROPAGE:
-		set_reg(slot, op->reg, errno_reg(fl_mcopy_atomic(t, op_vpn(op), op->value,
-								 op->kind == FL_OP_UFFD_ZEROPAGE)));
-		break;
-	case FL_OP_REMAP_PFN:
-	case FL_OP_INSERT_PFN: {
-		int pfns[FL_LIT_MAX_PAGES], n = op_npages(op);
-
-		fl_map_device_pfns(t, op_vpn(op), n, op->kind == FL_OP_REMAP_PFN, pfns);
-		for (int k = 0; k < n; k++)
-			if (pfns[k] >= 0)
-				remember_ref(t, op_vpn(op) + k, pfns[k], false);	/* the driver's memory */
-		break;
-	}
-	case FL_OP_GUP: {
-		int pages[FL_LIT_MAX_PAGES], n = op_npages(op);
-		unsigned flags = op->value == FL_GUP_PIN ? FOLL_PIN | FOLL_LONGTERM :
-				 op->value == FL_GUP_GET ? FOLL_GET : 0;
-		bool with_pages = op->value != FL_GUP_NONE;
-		long ret;
-
-		for (int k = 0; k < n; k++)
-			pages[k] = FL_GUP_POISON;
-		ret = fl_get_user_pages_range(t, op_vpn(op), n, flags, with_pages ? pages : NULL);
-		fl_check_gup_return(t->tid, ret, flags, with_pages ? pages : NULL, n);
-		/* The caller releases what it got (unpin_user_pages / put_page); garbage it cannot. */
-		for (long k = 0; with_pages && k < ret && k < n; k++)
-			if (pages[k] >= 0)
-				(flags & FOLL_PIN) ? fl_unpin_user_page(pages[k]) : fl_put_page(pages[k]);
-		set_reg(slot, op->reg, (uint64_t)ret);
-		break;
-	}
-	case FL_OP_MLOCK:
-		set_reg(slot, op->reg, errno_reg(fl_do_mlock(t, op_vpn(op), op_npages(op))));
-		break;
-	case FL_OP_MADV_DONTFORK:
-		fl_madvise_dontfork(t, op_vpn(op), op_npages(op));
-		break;
-	case FL_OP_MADV_PAGEOUT:
-		fl_madvise_pageout(t, op_vpn(op), op_npages(op));
-		break;
-	case FL_OP_UFFD_WAIT:
-		set_reg(slot, op->reg, (uint64_t)fl_uffd_read_msg(t));
-		break;
-	case FL_OP_PIN_READ:
-	case FL_OP_PIN_WRITE:
-	case FL_OP_PIPE_READ: {
-		int v = fl_spec_view_find(t->mm, op_vpn(op), op->kind == FL_OP_PIPE_READ);
-		int word = op->addr.offset % FL_LIT_PAGE_WORDS;
-
-		if (v < 0) {
-			FL_TRACE("no %s at %s", op->kind == FL_OP_PIPE_READ ? "vmsplice pipe" : "pin", fl_va(op_vpn(op)));
-			set_reg(slot, op->reg, FL_VAL_SEGV);
-		} else if (op->kind == FL_OP_PIN_READ) {
-			set_reg(slot, op->reg, fl_spec_pin_read(v, t->tid, word));
-		} else if (op->kind == FL_OP_PIN_WRITE) {
-			fl_spec_pin_write(v, t->tid, word, op->value);
-		} else {
-			set_reg(slot, op->reg, fl_spec_pipe_read(v, t->tid, word));
-		}
-		break;
-	}
-	case FL_OP_VMSPLICE: {
-		/* iov_iter_get_pages: get_user_pages_fast(FOLL_GET), read-only; the pipe holds the reference. */
-		int pfn = fl_get_user_page(t, op_vpn(op), FOLL_GET, true);
-
-		if (pfn >= 0) {
-			remember_ref(t, op_vpn(op), pfn, false);
-			fl_spec_view_add(t->mm, op_vpn(op), pfn, true);
-		}
-		set_reg(slot, op->reg, pfn >= 0 ? 0 : FL_VAL_SEGV);
-		break;
-	}
-	case FL_OP_CLEAR_REFS:
-		fl_clear_refs_write(t, op->clear_refs_type);
-		/* The write(2) returns to user space: later stores must be reported. */
-		fl_sim_yield(FL_OBJ(FL_OT_SDEPOCH, t->mm), FL_ACC_W, "clear_refs returns");
-		fl_spec_clear_refs_done(t->mm);
-		break;
-	case FL_OP_FORK:
-		fl_dup_mm(t, op->child);
-		break;
-	case FL_OP_EXIT:
-		fl_exit_mmap(t, t->mm);
-		fl_sim_yield(FL_OBJ(FL_OT_PROC, t->mm), FL_ACC_W, "exit");
-		fl_mm.mm[t->mm].live = 0;
-		break;
-	case FL_OP_EVICT:
-		fl_sim_yield(fl_obj_tlb(t->cpu), FL_ACC_W, "evict");
-		fl_tlb_flush_page_local(t->cpu, t->mm, op_vpn(op));
-		FL_TRACE("cpu%d drops its TLB entry for %s", t->cpu, fl_va(op_vpn(op)));
-		break;
-	case FL_OP_PAGEMAP:
-		set_reg(slot, op->reg, fl_pagemap_read(t, t->mm, op_vpn(op)));
-		break;
-	}
+	model_ops[op->kind](t, op, slot);
 }
 
 /* Name addresses as the litmus file does: A+9, or A's page for a whole page (word < 0). */

@@ -6,130 +6,6 @@
 
 #define COL 46
 
-static const char *region_name(const struct fl_scenario *sc, int r)
-{
-	return (r >= 0 && r < sc->nregions) ? sc->regions[r].name : "?";
-}
-
-static const char *prot_str(uint32_t prot)
-{
-	if ((prot & FL_PROT_WRITE))
-		return "rw";
-	return (prot & FL_PROT_READ) ? "ro" : "none";
-}
-
-void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, char *buf, int len)
-{
-	char addr[48], reg[16] = "";
-	const char *rn = region_name(sc, op->addr.region);
-
-	if (op->addr.offset)
-		snprintf(addr, sizeof(addr), "%s+%d", rn, op->addr.offset);
-	else
-		snprintf(addr, sizeof(addr), "%s", rn);
-	if (op->reg >= 0)
-		snprintf(reg, sizeof(reg), "r%d = ", op->reg);
-	switch (op->kind) {
-	case FL_OP_MMAP:
-		snprintf(buf, (size_t)len, "%s = mmap(%d, anon %s%s)", rn, op->npages, prot_str(op->prot),
-			 (op->mflags & FL_MAP_SHARED) ? " shared" : "");
-		break;
-	case FL_OP_MUNMAP:
-		snprintf(buf, (size_t)len, "munmap(%s)", addr);
-		break;
-	case FL_OP_MPROTECT:
-		snprintf(buf, (size_t)len, "mprotect(%s, %s)", addr, prot_str(op->prot));
-		break;
-	case FL_OP_READ:
-		snprintf(buf, (size_t)len, "%sread(%s)", reg, addr);
-		break;
-	case FL_OP_WRITE:
-		snprintf(buf, (size_t)len, "%swrite(%s, %llu)", reg, addr, (unsigned long long)op->value);
-		break;
-	case FL_OP_GET_PAGE:
-		snprintf(buf, (size_t)len, "get_page(%s)", addr);
-		break;
-	case FL_OP_PUT_PAGE:
-		snprintf(buf, (size_t)len, "put_page(%s)", addr);
-		break;
-	case FL_OP_CLEAR_REFS:
-		snprintf(buf, (size_t)len, "clear_refs(soft_dirty)");
-		break;
-	case FL_OP_FORK:
-		snprintf(buf, (size_t)len, "P%d = fork()", op->child);
-		break;
-	case FL_OP_EXIT:
-		snprintf(buf, (size_t)len, "exit()");
-		break;
-	case FL_OP_EVICT:
-		snprintf(buf, (size_t)len, "evict(%s)", addr);
-		break;
-	case FL_OP_PAGEMAP:
-		snprintf(buf, (size_t)len, "%spagemap(%s)", reg, addr);
-		break;
-	case FL_OP_PIN:
-	case FL_OP_PIN_FAST:
-		snprintf(buf, (size_t)len, "%spin_user_pages%s(%s, %s)", reg, op->kind == FL_OP_PIN_FAST ? "_fast" : "",
-			 addr, prot_str(op->prot));
-		break;
-	case FL_OP_UNPIN:
-		snprintf(buf, (size_t)len, "unpin_user_page(%s)", addr);
-		break;
-	case FL_OP_UFFD_REGISTER:
-		snprintf(buf, (size_t)len, "%suffd_register(%s, %s%s%s)", reg, addr,
-			 (op->value & FL_UFFD_MISSING) ? "missing" : "",
-			 (op->value & FL_UFFD_MISSING) && (op->value & FL_UFFD_WP) ? " " : "",
-			 (op->value & FL_UFFD_WP) ? "wp" : "");
-		break;
-	case FL_OP_UFFD_WP:
-		snprintf(buf, (size_t)len, "%suffd_wp(%s, %s)", reg, addr, op->value ? "on" : "off");
-		break;
-	case FL_OP_UFFD_COPY:
-		snprintf(buf, (size_t)len, "%suffd_copy(%s, %llu)", reg, addr, (unsigned long long)op->value);
-		break;
-	case FL_OP_UFFD_ZEROPAGE:
-		snprintf(buf, (size_t)len, "%suffd_zeropage(%s)", reg, addr);
-		break;
-	case FL_OP_REMAP_PFN:
-		snprintf(buf, (size_t)len, "remap_pfn(%s)", addr);
-		break;
-	case FL_OP_INSERT_PFN:
-		snprintf(buf, (size_t)len, "insert_pfn(%s)", addr);
-		break;
-	case FL_OP_GUP:
-		snprintf(buf, (size_t)len, "%sgup(%s, %d, %s)", reg, addr, op->npages,
-			 op->value == FL_GUP_PIN ? "pin" : op->value == FL_GUP_GET ? "get" : "none");
-		break;
-	case FL_OP_MLOCK:
-		snprintf(buf, (size_t)len, "%smlock(%s)", reg, addr);
-		break;
-	case FL_OP_MADV_DONTFORK:
-		snprintf(buf, (size_t)len, "madvise_dontfork(%s)", addr);
-		break;
-	case FL_OP_MADV_PAGEOUT:
-		if (op->npages)
-			snprintf(buf, (size_t)len, "madvise_pageout(%s, %d)", addr, op->npages);
-		else
-			snprintf(buf, (size_t)len, "madvise_pageout(%s)", addr);
-		break;
-	case FL_OP_UFFD_WAIT:
-		snprintf(buf, (size_t)len, "%suffd_wait()", reg);
-		break;
-	case FL_OP_PIN_READ:
-		snprintf(buf, (size_t)len, "%spin_read(%s)", reg, addr);
-		break;
-	case FL_OP_PIN_WRITE:
-		snprintf(buf, (size_t)len, "pin_write(%s, %llu)", addr, (unsigned long long)op->value);
-		break;
-	case FL_OP_VMSPLICE:
-		snprintf(buf, (size_t)len, "%svmsplice(%s)", reg, addr);
-		break;
-	case FL_OP_PIPE_READ:
-		snprintf(buf, (size_t)len, "%spipe_read(%s)", reg, addr);
-		break;
-	}
-}
-
 static void thread_ops_str(const struct fl_scenario *sc, const struct fl_lit_thread *th, char *buf, int len)
 {
 	int o = 0;
@@ -138,7 +14,7 @@ static void thread_ops_str(const struct fl_scenario *sc, const struct fl_lit_thr
 	for (int i = 0; i < th->nops && o < len; i++) {
 		char op[64];
 
-		fl_report_op_str(sc, &th->ops[i], op, sizeof(op));
+		fl_op_str(sc, &th->ops[i], op, sizeof(op));
 		o += snprintf(buf + o, (size_t)(len - o), "%s%s", i ? "; " : "", op);
 	}
 }

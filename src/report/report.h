@@ -15,8 +15,6 @@
 #include "litmus/ast.h"
 #include "sim/log.h"
 
-/* Short text for one litmus op ("write(A+1, 3)"). */
-void fl_report_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, char *buf, int len);
 /* The column trace: @init (may be NULL) is the init block's log, @run the execution's. */
 void fl_report_trace_text(FILE *f, const struct fl_scenario *sc, const struct fl_log *init,
 			  const struct fl_log *run);

@@ -450,7 +450,7 @@ static void test_parse_madvise_pageout(void **state)
 	assert_int_equal(sc.threads[0].ops[0].kind, FL_OP_MADV_PAGEOUT);
 	assert_int_equal(sc.threads[0].ops[0].addr.offset, 8);
 	assert_int_equal(sc.threads[0].ops[0].npages, 2);
-	fl_report_op_str(&sc, &sc.threads[0].ops[0], buf, sizeof(buf));
+	fl_op_str(&sc, &sc.threads[0].ops[0], buf, sizeof(buf));
 	assert_string_equal(buf, "madvise_pageout(A+8, 2)");
 	/* No register, and the range must fit the region. */
 	assert_int_not_equal(fl_parse_string("t.litmus",
