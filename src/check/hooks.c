@@ -28,6 +28,8 @@ const struct fl_mm_hooks fl_mm_hooks = {
 	.uffd_wp_end = fl_spec_uffd_wp_end,
 	.uffd_wp_covered = fl_spec_uffd_wp_covered,
 	.uffd_wp_dropped = fl_spec_uffd_wp_dropped,
+	.shm_spec_obj = fl_spec_shm_obj,
+	.shm_hole = fl_spec_shm_hole,
 	.violate = violate,
 };
 

@@ -54,13 +54,25 @@ static uint16_t *spec_word(int mm, int vpn, int word, bool *shared)
 	return &fl_chk.spec_priv[mm][vpn][word];
 }
 
+/* The spec object of page @pgoff of shmem object @obj (see spec_obj). */
+uint32_t fl_spec_shm_obj(int obj, int pgoff)
+{
+	return FL_OBJ(FL_OT_SPEC, 0x80000 + obj * FL_SHMEM_PAGES + pgoff);
+}
+
+/* A hole punched at (obj, pgoff): the file reads zeroes there (in the caller's announced step). */
+void fl_spec_shm_hole(int obj, int pgoff)
+{
+	memset(fl_chk.spec_shm[obj][pgoff], 0, sizeof(fl_chk.spec_shm[obj][pgoff]));
+}
+
 static uint32_t spec_obj(int mm, int vpn)
 {
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
 		if (v->used && vpn >= v->start && vpn < v->end && v->shmem >= 0)
-			return FL_OBJ(FL_OT_SPEC, 0x80000 + v->shmem * FL_SHMEM_PAGES + v->pgoff + vpn - v->start);
+			return fl_spec_shm_obj(v->shmem, v->pgoff + vpn - v->start);
 	}
 	return FL_OBJ_SPEC(mm, vpn);
 }

@@ -54,8 +54,11 @@ static struct need *add_op(const struct fl_scenario *sc, const struct fl_lit_op 
 		refs->used += op_pages(sc, op);	/* the driver's memory */
 		break;
 	case FL_OP_MMAP:
-		if (op->mflags & FL_MAP_SHARED)
+		if ((op->mflags & FL_MAP_SHARED) && op->file < 0)
 			shmem->used++;	/* shmem_zero_setup: a new object per mapping */
+		break;
+	case FL_OP_MEMFD:
+		shmem->used++;		/* memfd_create: one shmem object, mapped by any number */
 		break;
 	default:
 		break;
@@ -73,7 +76,7 @@ int fl_scenario_check_limits(const struct fl_scenario *sc, char *err, int errlen
 {
 	struct need refs = { "get_page/pin/vmsplice/driver page references", "FL_MAX_HREFS", FL_MAX_HREFS, 0 };
 	struct need views = { "pins and pipe buffers", "FL_MAX_VIEWS", FL_MAX_VIEWS, 0 };
-	struct need shmem = { "shared mappings (shmem objects)", "FL_MAX_SHMEM", FL_MAX_SHMEM, 0 };
+	struct need shmem = { "shared anonymous mappings and memfd files (shmem objects)", "FL_MAX_SHMEM", FL_MAX_SHMEM, 0 };
 
 	for (int t = -1; t < sc->nthreads; t++) {
 		const struct fl_lit_op *ops = t < 0 ? sc->init : sc->threads[t].ops;

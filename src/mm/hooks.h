@@ -41,6 +41,12 @@ struct fl_mm_hooks {
 	void (*uffd_wp_end)(int mm, int tid, int start, int end, bool enable, bool ok);
 	void (*uffd_wp_covered)(int mm, int tid, int vpn);
 	void (*uffd_wp_dropped)(int mm, int start, int end);
+	/*
+	 * A page leaves a shmem file (hole punch): its contents are zero from
+	 * now on.  The caller's step announces shm_spec_obj(obj, pgoff).
+	 */
+	uint32_t (*shm_spec_obj)(int obj, int pgoff);
+	void (*shm_hole)(int obj, int pgoff);
 	/* The model saw something wrong: record it (first one per property wins). */
 	void (*violate)(enum fl_mm_violation v, int tid, const char *msg);
 };

@@ -115,3 +115,48 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 	fl_mmap_read_unlock(t, mm);
 	return ret;
 }
+
+/*
+ * madvise(MADV_REMOVE) (madvise_remove): for each VMA of the range, a
+ * shared writable file mapping (shmem, memfd or anonymous) has the
+ * corresponding file range punched out with vfs_fallocate, mmap_lock
+ * dropped meanwhile; anything else is EINVAL (no file: private anonymous
+ * memory; VM_LOCKED), and a read-only mapping EACCES.  A hole in the range
+ * is ENOMEM once the rest is done.
+ */
+int fl_madvise_remove(struct fl_task *t, int vpn, int npages)
+{
+	int mm = t->mm, end = vpn + npages, ret = 0;
+
+	fl_mmap_read_lock(t, mm);
+	for (int addr = vpn; addr < end;) {
+		struct fl_vma *vma = fl_find_vma(mm, addr);
+		int start = addr, stop, obj, pgoff;
+
+		if (!vma) {
+			ret = -ENOMEM;
+			addr++;
+			continue;
+		}
+		stop = vma->end < end ? vma->end : end;
+		addr = stop;
+		if ((vma->vm_flags & VM_LOCKED) || vma->shmem < 0) {
+			FL_TRACE("%s..%s: %s: -EINVAL", fl_va(start), fl_va(stop - 1),
+				 vma->shmem < 0 ? "no file" : "VM_LOCKED");
+			fl_mmap_read_unlock(t, mm);
+			return -EINVAL;
+		}
+		if (!(vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_WRITE)) {
+			FL_TRACE("%s..%s: not a shared writable mapping: -EACCES", fl_va(start), fl_va(stop - 1));
+			fl_mmap_read_unlock(t, mm);
+			return -EACCES;
+		}
+		obj = vma->shmem;
+		pgoff = vma->pgoff + start - vma->start;
+		fl_mmap_read_unlock(t, mm);	/* vfs_fallocate runs without mmap_lock */
+		fl_shmem_fallocate(t, obj, pgoff, stop - start);
+		fl_mmap_read_lock(t, mm);
+	}
+	fl_mmap_read_unlock(t, mm);
+	return ret;
+}

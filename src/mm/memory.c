@@ -104,6 +104,7 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	struct fl_task *t = vmf->task;
 	struct fl_vma *vma = vmf->vma;
 	int pgoff = vma->pgoff + vmf->vpn - vma->start, pfn;
+	unsigned ret;
 	pte_t entry;
 
 	/*
@@ -112,6 +113,16 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	 * userfaultfd shmem support; found missing by faultline conform).
 	 * The page comes back locked; finish_fault maps it under the lock.
 	 */
+	/*
+	 * shmem_fault: "Trinity finds that probing a hole which tmpfs is
+	 * punching can prevent the hole-punch from ever completing": a fault
+	 * that sees a punch in progress over its page waits for it (the read
+	 * of i_private is lockless, so a fault that read it just before the
+	 * punch began goes on: Hugh's "without quite guaranteeing no race").
+	 */
+	ret = fl_shmem_falloc_wait(vmf, vma->shmem, pgoff);
+	if (ret)
+		return ret == VM_FAULT_NOPAGE ? 0 : ret;
 	pfn = fl_shmem_get_page(t, vma->shmem, pgoff, fl_userfaultfd_missing(vma));
 	if (pfn == FL_SHMEM_USERFAULT)
 		return fl_handle_userfault(vmf, false);
@@ -745,6 +756,70 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 			fl_free_swap_and_cache(t, (int)pte_to_swp_entry(ptent));
 		}
 		fl_pte_unlock(t, mm, vpn);
+	}
+}
+
+/*
+ * unmap_mapping_pages over pages [pgoff, pgoff + n) of shmem @obj: walk
+ * every VMA that maps them (the i_mmap tree: any mm, any address; a VMA
+ * munmap has detached but not yet zapped is still there) and zap their
+ * PTEs, flushing each mm's TLBs before the pages are released.  Without
+ * @drop_markers (unmap_mapping_range: shmem_fallocate's early unmap) a
+ * uffd-wp PTE leaves a marker and markers stay (zap_install_uffd_wp_if_needed);
+ * with it (unmap_mapping_folio: the final truncation, page locked) they go.
+ * Enter: no PTL; the caller holds no mmap_lock of the other mms, as the
+ * kernel's rmap walk does not (i_mmap_rwsem is not modelled: VMAs of the
+ * file are read under each mm's VMA object).
+ */
+void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool drop_markers)
+{
+	for (int mm = 0; mm < FL_MAX_MM; mm++) {
+		struct mmu_gather tlb;
+		bool gathered = false;
+
+		if (!fl_mm.mm[mm].live)
+			continue;
+		fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "unmap_mapping_range: vma_interval_tree_foreach");
+		for (int i = 0; i < FL_MAX_VMAS; i++) {
+			struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+			int lo, hi;
+
+			if (!v->used || v->shmem != obj)
+				continue;
+			lo = pgoff > v->pgoff ? pgoff : v->pgoff;
+			hi = pgoff + n < v->pgoff + (v->end - v->start) ? pgoff + n : v->pgoff + (v->end - v->start);
+			if (lo >= hi)
+				continue;
+			if (!gathered) {
+				fl_tlb_gather_mmu(&tlb, mm, false);
+				gathered = true;
+			}
+			for (int vpn = v->start + lo - v->pgoff; vpn < v->start + hi - v->pgoff; vpn++) {
+				pte_t ptent;
+				int pfn;
+
+				fl_pte_lock(t, mm, vpn);
+				ptent = fl_ptep_get(mm, vpn);
+				if (pte_present(ptent)) {
+					ptent = fl_ptep_get_and_clear(mm, vpn);
+					pfn = fl_vm_normal_page(v, ptent);
+					if (pfn >= 0)
+						fl_page_remove_rmap(pfn);
+					fl_tlb_remove_page(t, &tlb, vpn, pfn);
+					FL_TRACE("P%d %s: zap (pfn %u)", mm, fl_va(vpn), pte_pfn(ptent));
+					if (!drop_markers && pte_uffd_wp(ptent) && userfaultfd_wp_use_markers(v)) {
+						fl_set_pte_at(mm, vpn, make_pte_marker_uffd_wp());
+						FL_TRACE("P%d %s: uffd-wp kept in a pte marker", mm, fl_va(vpn));
+					}
+				} else if (is_pte_marker(ptent) && drop_markers) {
+					fl_set_pte_at(mm, vpn, 0);
+					FL_TRACE("P%d %s: pte marker dropped (ZAP_FLAG_DROP_MARKER)", mm, fl_va(vpn));
+				}
+				fl_pte_unlock(t, mm, vpn);
+			}
+		}
+		if (gathered)
+			fl_tlb_finish_mmu(t, &tlb);
 	}
 }
 

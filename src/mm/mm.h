@@ -128,7 +128,13 @@ struct fl_shmem {
 	 */
 	int8_t swap[FL_SHMEM_PAGES];
 	uint8_t wp[FL_SHMEM_PAGES];	/* counterfactual uffd_wp_markers=in_file: the bit, shared by every mapper */
+	/* The inode: i_rwsem held for write by a fallocate (tid + 1), and i_private. */
+	int8_t i_rwsem;
+	uint8_t falloc_active;		/* i_private = &shmem_falloc */
+	uint8_t falloc_start, falloc_next;	/* shmem_falloc.start, .next */
+	uint8_t falloc_seq;		/* punches finished: a waiter wakes when it changes (wake_up_all) */
 };
+static inline uint32_t fl_obj_inode(int obj) { return FL_OBJ(FL_OT_INODE, obj); }
 
 /*
  * One swap device.  swap_map[] counts the swap PTEs that refer to a slot;
@@ -270,6 +276,8 @@ void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb);
 
 /* --- memory.c: the fault path, zap, copy ------------------------------- */
 unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags);
+/* unmap_mapping_pages: zap every PTE of every mm that maps pages [pgoff, pgoff + n) of shmem @obj. */
+void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool drop_markers);
 void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end);
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src);
 
@@ -291,6 +299,7 @@ void fl_unpin_user_page(int pfn);
 /* --- mmap.c ---------------------------------------------------------------- */
 struct fl_vma *fl_find_vma(int mm, int vpn);
 int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 or -errno */
+int fl_do_mmap_file(struct fl_task *t, int vpn, int npages, uint32_t vm_flags, int obj, int pgoff);
 int fl_do_munmap(struct fl_task *t, int vpn, int npages);
 void fl_exit_mmap(struct fl_task *t, int mm);
 int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages);
@@ -330,6 +339,7 @@ void fl_swap_reclaim_orphans(void);			/* harness teardown */
 
 /* --- madvise.c -------------------------------------------------------------- */
 int fl_madvise_pageout(struct fl_task *t, int vpn, int npages);
+int fl_madvise_remove(struct fl_task *t, int vpn, int npages);	/* 0 or -errno */
 
 /* --- fork.c ---------------------------------------------------------------- */
 int fl_dup_mm(struct fl_task *t, int child_mm);
@@ -365,6 +375,10 @@ int fl_shmem_create(void);
 int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing);
 int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or -EEXIST */
 void fl_shmem_release_all(void);
+/* shmem_fallocate(FALLOC_FL_PUNCH_HOLE) over pages [pgoff, pgoff + n) of @obj: 0 or -errno. */
+int fl_shmem_fallocate(struct fl_task *t, int obj, int pgoff, int n);
+/* shmem_fault's i_private check: 0 (go on), VM_FAULT_RETRY (mmap_lock dropped) or VM_FAULT_NOPAGE. */
+unsigned fl_shmem_falloc_wait(struct vm_fault *vmf, int obj, int pgoff);
 /* Reclaim (swap.c) of a shmem page, locked and isolated: */
 void fl_shmem_unmap_pte(struct fl_task *t, int mm, int vpn, pte_t pteval);	/* PTL held, PTE cleared */
 int fl_shmem_writepage(struct fl_task *t, int pfn);

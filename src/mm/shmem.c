@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 int fl_shmem_create(void)
@@ -293,4 +294,139 @@ bool fl_shmem_remove_mapping(int pfn)
 	p->refcount--;
 	FL_TRACE_AS("__remove_mapping", "clean shmem pfn %d leaves page %d of shmem %d: a hole again", pfn, pgoff, obj);
 	return true;
+}
+
+/* --- hole punching (shmem_fallocate) ------------------------------------- */
+
+static bool inode_unlocked(const void *arg)
+{
+	return ((const struct fl_shmem *)arg)->i_rwsem == 0;
+}
+
+struct falloc_waiter {
+	const struct fl_shmem *s;
+	uint8_t seq;
+};
+
+static bool falloc_done(const void *arg)
+{
+	const struct falloc_waiter *w = arg;
+
+	return w->s->falloc_seq != w->seq;
+}
+
+/*
+ * shmem_falloc_wait (shmem_fault): a punch in progress over @pgoff
+ * (inode->i_private, read without a lock: the kernel's "if
+ * (inode->i_private)" is lockless, then re-checked under i_lock) makes the
+ * fault wait for it to finish, with mmap_lock dropped when the fault may
+ * be retried (maybe_unlock_mmap_for_io: VM_FAULT_RETRY), else held
+ * (VM_FAULT_NOPAGE: the access is simply retried).  Returns 0 when there
+ * is nothing to wait for.
+ */
+unsigned fl_shmem_falloc_wait(struct vm_fault *vmf, int obj, int pgoff)
+{
+	struct fl_shmem *s = &fl_mm.shmem[obj];
+	struct falloc_waiter w = { s, 0 };
+	bool unlock;
+
+	fl_sim_yield(fl_obj_inode(obj), FL_ACC_R, "shmem_fault: inode->i_private");
+	if (!s->falloc_active)
+		return 0;
+	fl_sim_yield(fl_obj_inode(obj), FL_ACC_R, "shmem_falloc_wait: spin_lock(i_lock)");
+	if (!s->falloc_active || pgoff < s->falloc_start || pgoff >= s->falloc_next)
+		return 0;
+	w.seq = s->falloc_seq;
+	unlock = vmf->flags & FAULT_FLAG_ALLOW_RETRY;
+	FL_TRACE("shmem %d page %d: a hole punch is in progress here: wait for it%s", obj, pgoff,
+		 unlock ? " (mmap_lock dropped)" : "");
+	if (unlock)
+		fl_mmap_read_unlock(vmf->task, vmf->mm);
+	fl_sim_wait(fl_obj_inode(obj), FL_ACC_R, falloc_done, &w, true, "shmem_falloc_wait: schedule");
+	return unlock ? VM_FAULT_RETRY : VM_FAULT_NOPAGE;
+}
+
+/*
+ * shmem_undo_range / truncate_inode_folio for one page offset: a swap
+ * entry is freed (shmem_free_swap); a page is locked (the second pass's
+ * folio_lock: a fault holding it finishes mapping it first), checked to be
+ * still the file's, unmapped from every mapping with its markers
+ * (unmap_mapping_folio: ZAP_FLAG_DROP_MARKER, "only the final truncation
+ * under page lock" may destroy the uffd-wp information), and removed from
+ * the page cache (filemap_remove_folio), the file reading zeroes there in
+ * the same step.  Our lookup's reference and the cache's are dropped.
+ */
+static void shmem_truncate_page(struct fl_task *t, int obj, int pgoff)
+{
+	struct fl_shmem *s = &fl_mm.shmem[obj];
+	struct fl_footprint fp = { 0 };
+	int pfn, slot;
+
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_undo_range: find_lock_entries");
+	if (s->swap[pgoff]) {
+		slot = s->swap[pgoff];
+		fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W);
+		fl_fp_add(&fp, fl_mm_hooks.shm_spec_obj(obj, pgoff), FL_ACC_W);
+		fl_sim_yield_fp(&fp, NULL, NULL, "shmem_free_swap");
+		if (s->swap[pgoff] != slot)
+			return;
+		s->swap[pgoff] = 0;
+		fl_mm_hooks.shm_hole(obj, pgoff);
+		FL_TRACE("shmem %d page %d: swap entry %d freed", obj, pgoff, slot);
+		fl_free_swap_and_cache(t, slot);
+		return;
+	}
+	if (!s->page[pgoff])
+		return;
+	pfn = s->page[pgoff] - 1;
+	fl_get_page(pfn);
+	fl_lock_page(t, pfn);
+	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "truncate_inode_folio: folio->mapping");
+	if (s->page[pgoff] != pfn + 1) {
+		fl_unlock_page(t, pfn);
+		fl_put_page(pfn);
+		return;
+	}
+	if (fl_page_mapcount(pfn))
+		fl_unmap_mapping_pages(t, obj, pgoff, 1, true);
+	fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W);
+	fl_fp_add(&fp, fl_mm_hooks.shm_spec_obj(obj, pgoff), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, "filemap_remove_folio");
+	s->page[pgoff] = 0;
+	fl_mm_hooks.shm_hole(obj, pgoff);
+	FL_TRACE("shmem %d page %d: pfn %d leaves the page cache (hole)", obj, pgoff, pfn);
+	fl_unlock_page(t, pfn);
+	fl_put_page(pfn);	/* the page cache's reference */
+	fl_put_page(pfn);	/* ours */
+}
+
+/*
+ * shmem_fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE) over pages
+ * [pgoff, pgoff + n): under inode_lock, publish the punch in i_private
+ * (shmem_falloc: faults in the range wait for it), unmap the range from
+ * every mapping (unmap_mapping_range: uffd-wp markers stay), truncate the
+ * pages one by one (shmem_truncate_range), then clear i_private and wake
+ * the waiters.  "Punch hole == Lose data": a store that lands before a
+ * page leaves the file is lost with it.  Returns 0.
+ */
+int fl_shmem_fallocate(struct fl_task *t, int obj, int pgoff, int n)
+{
+	struct fl_shmem *s = &fl_mm.shmem[obj];
+
+	fl_sim_wait(fl_obj_inode(obj), FL_ACC_ACQ, inode_unlocked, s, true, "inode_lock");
+	s->i_rwsem = (int8_t)(t->tid + 1);
+	fl_sim_yield(fl_obj_inode(obj), FL_ACC_W, "shmem_fallocate: inode->i_private = &shmem_falloc");
+	s->falloc_active = 1;
+	s->falloc_start = (uint8_t)pgoff;
+	s->falloc_next = (uint8_t)(pgoff + n);
+	FL_TRACE("shmem %d: punch pages %d..%d", obj, pgoff, pgoff + n - 1);
+	fl_unmap_mapping_pages(t, obj, pgoff, n, false);
+	for (int i = pgoff; i < pgoff + n; i++)
+		shmem_truncate_page(t, obj, i);
+	fl_sim_yield(fl_obj_inode(obj), FL_ACC_W, "shmem_fallocate: i_private = NULL, wake_up_all");
+	s->falloc_active = 0;
+	s->falloc_seq++;
+	fl_sim_yield(fl_obj_inode(obj), FL_ACC_REL, "inode_unlock");
+	s->i_rwsem = 0;
+	return 0;
 }
