@@ -125,6 +125,8 @@ struct seq {
 	uint64_t ops;
 	int nregions, npages[SEQ_REGIONS];
 	bool shared[SEQ_REGIONS];
+	bool memfd;			/* F = memfd(SEQ_PAGES) was made (in P0, before any fork) */
+	int fpage[SEQ_REGIONS];		/* a region mapping F: its first page in F, else -1 */
 	int nprocs;
 	bool alive[SEQ_PROCS];
 	struct pg pg[SEQ_PROCS][SEQ_REGIONS][SEQ_PAGES];
@@ -148,10 +150,30 @@ static void seq_mmap(struct seq *s)
 
 	s->npages[i] = np;
 	s->shared[i] = chance(s->r, 30);
+	s->fpage[i] = -1;
 	/* Only P0 defines regions (a region is defined once); processes forked before it lack it. */
 	for (int k = 0; k < np; k++)
 		s->pg[0][i][k] = (struct pg){ .mapped = true };
+	if (s->memfd && s->shared[i] && chance(s->r, 60)) {
+		/* A shared mapping of the memfd: regions may overlap in the file. */
+		s->fpage[i] = fl_rng_below(s->r, SEQ_PAGES - np + 1);
+		emit(s->o, "  P0: %c = mmap(F+%d, %d, %s shared)\n", region_name[i], s->fpage[i], np, prot);
+		return;
+	}
 	emit(s->o, "  P0: %c = mmap(%d, anon %s%s)\n", region_name[i], np, prot, s->shared[i] ? " shared" : "");
+}
+
+/* The file's pages [a, a + n) are holes now: a missing-mode access there may block. */
+static void file_holes(struct seq *s, int a, int n)
+{
+	for (int i = 0; i < s->nregions; i++) {
+		if (s->fpage[i] < 0)
+			continue;
+		for (int p = 0; p < SEQ_PROCS; p++)
+			for (int k = 0; k < s->npages[i]; k++)
+				if (s->fpage[i] + k >= a && s->fpage[i] + k < a + n)
+					s->pg[p][i][k].populated = false;
+	}
 }
 
 /* A live process, P0 more often than not. */
@@ -306,6 +328,24 @@ static bool seq_op(struct seq *s)
 			for (int k = page; k < page + n; k++)
 				s->pg[p][rg][k].populated = false;
 		return true;
+	case FL_OP_FALLOCATE:
+		if (!s->memfd)
+			return false;
+		page = fl_rng_below(s->r, SEQ_PAGES);
+		n = 1 + fl_rng_below(s->r, SEQ_PAGES - page);
+		emit(s->o, "  %sr%d = fallocate(F, %d, %d)\n", pre, val_reg(s), page, n);
+		file_holes(s, page, n);
+		return true;
+	case FL_OP_MADV_REMOVE:
+		pick_range(s, &rg, &page, &n);
+		emit(s->o, "  %sr%d = madvise_remove(%c+%d, %d)\n", pre, val_reg(s), region_name[rg], page * 8, n);
+		if (s->fpage[rg] >= 0)
+			file_holes(s, s->fpage[rg] + page, n);
+		else if (s->shared[rg])
+			for (int q = 0; q < SEQ_PROCS; q++)
+				for (int k = page; k < page + n; k++)
+					s->pg[q][rg][k].populated = false;
+		return true;
 	case FL_OP_FORK: {
 		int c = s->nprocs;
 
@@ -437,6 +477,11 @@ int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len)
 	     (unsigned long long)index);
 	emit(&o, "mm seq-%llu-%llu\n\"random sequential test\"\n\ninit {\n", (unsigned long long)seed,
 	     (unsigned long long)index);
+	/* A memfd sometimes (when fallocate may be generated), made first: before any fork. */
+	if ((ops & (1ull << FL_OP_FALLOCATE)) && chance(&r, 40)) {
+		s.memfd = true;
+		emit(&o, "  F = memfd(%d)\n", SEQ_PAGES);
+	}
 	seq_mmap(&s);
 	for (int i = 1, tries = 0; i < nops && tries < 1000; tries++) {
 		if (s.nregions < SEQ_REGIONS && chance(&r, 8)) {

@@ -121,7 +121,8 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
  * shared writable file mapping (shmem, memfd or anonymous) has the
  * corresponding file range punched out with vfs_fallocate, mmap_lock
  * dropped meanwhile; anything else is EINVAL (no file: private anonymous
- * memory; VM_LOCKED), and a read-only mapping EACCES.  A hole in the range
+ * memory; VM_LOCKED), and a mapping that may never write EACCES (not in
+ * the model: every file is open read-write).  A hole in the range
  * is ENOMEM once the rest is done.
  */
 int fl_madvise_remove(struct fl_task *t, int vpn, int npages)
@@ -146,8 +147,9 @@ int fl_madvise_remove(struct fl_task *t, int vpn, int npages)
 			fl_mmap_read_unlock(t, mm);
 			return -EINVAL;
 		}
-		if (!(vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_WRITE)) {
-			FL_TRACE("%s..%s: not a shared writable mapping: -EACCES", fl_va(start), fl_va(stop - 1));
+		/* vma_is_shared_maywrite: a memfd is open for writing, so even a PROT_READ mapping may. */
+		if (!(vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_MAYWRITE)) {
+			FL_TRACE("%s..%s: not a shared mapping that may write: -EACCES", fl_va(start), fl_va(stop - 1));
 			fl_mmap_read_unlock(t, mm);
 			return -EACCES;
 		}
