@@ -483,7 +483,7 @@ int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len)
 		emit(&o, "  F = memfd(%d)\n", SEQ_PAGES);
 	}
 	seq_mmap(&s);
-	for (int i = 1, tries = 0; i < nops && tries < 1000; tries++) {
+	for (int i = s.memfd ? 2 : 1, tries = 0; i < nops && tries < 1000; tries++) {
 		if (s.nregions < SEQ_REGIONS && chance(&r, 8)) {
 			seq_mmap(&s);
 			i++;
