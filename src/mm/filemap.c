@@ -41,23 +41,23 @@ unsigned fl_filemap_map_pages(struct vm_fault *vmf, int start, int end)
 			locked_table = vpn / FL_PTES_PER_TABLE;
 			fl_pte_lock(t, vmf->mm, vpn);
 		}
-		/* next_uptodate_folio: the page cache lookup (RCU, no lock). */
-		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, vma->shmem), FL_ACC_R, "filemap_map_pages: xas_find");
-		if (!fl_mm.shmem[vma->shmem].page[pgoff])
+		/* next_uptodate_folio: the page cache lookup (RCU, folio_try_get). */
+		pfn = fl_shmem_find_get(vma->shmem, pgoff);
+		if (pfn < 0)
 			continue;
-		pfn = fl_mm.shmem[vma->shmem].page[pgoff] - 1;
 		if (!fl_trylock_page(t, pfn)) {
 			FL_TRACE("fault-around: pfn %d locked, skip %s", pfn, fl_va(vpn));
+			fl_put_page(pfn);
 			continue;
 		}
 		/* The folio may have left the cache before we locked it (folio->mapping != mapping). */
 		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, vma->shmem), FL_ACC_R, "filemap_map_pages: folio->mapping");
 		if (fl_mm.shmem[vma->shmem].page[pgoff] != pfn + 1 || !pte_none(fl_ptep_get(vmf->mm, vpn))) {
 			fl_unlock_page(t, pfn);
+			fl_put_page(pfn);
 			continue;
 		}
-		/* filemap_map_folio_range -> set_pte_range: read fault, so no write bit beyond vm_page_prot. */
-		fl_get_page(pfn);
+		/* filemap_map_folio_range -> set_pte_range: our reference becomes the mapping's. */
 		fl_page_dup_rmap(pfn);	/* folio_add_file_rmap_ptes */
 		entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
 		/* The counterfactual uffd_wp_markers=in_file: the page cache's bit goes with every mapping. */

@@ -374,6 +374,7 @@ int fl_shmem_create(void);
 /* pfn, locked and with a reference; -1 OOM; FL_SHMEM_USERFAULT when @uffd_missing and absent */
 int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing);
 int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or -EEXIST */
+int fl_shmem_find_get(int obj, int pgoff);	/* the cache's page with a speculative reference, or -1 */
 void fl_shmem_release_all(void);
 /* shmem_fallocate(FALLOC_FL_PUNCH_HOLE) over pages [pgoff, pgoff + n) of @obj: 0 or -errno. */
 int fl_shmem_fallocate(struct fl_task *t, int obj, int pgoff, int n);

@@ -26,6 +26,38 @@ int fl_shmem_create(void)
 }
 
 /*
+ * filemap_get_entry / next_uptodate_folio: the page at @pgoff with a
+ * reference, or -1.  The lookup is lockless, so the reference is
+ * speculative: read the slot, then take the reference and re-check the
+ * slot in one step (folio_try_get + xas_reload), retrying if the page left
+ * meanwhile - a page read from the slot may be freed before a plain
+ * get_page.
+ */
+int fl_shmem_find_get(int obj, int pgoff)
+{
+	const struct fl_shmem *s = &fl_mm.shmem[obj];
+
+	for (;;) {
+		struct fl_footprint fp = { 0 };
+		int c;
+
+		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "filemap_get_entry");
+		c = s->page[pgoff];
+		if (!c)
+			return -1;
+		fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R);
+		fl_fp_add(&fp, fl_obj_page(c - 1), FL_ACC_W);
+		fl_sim_yield_fp(&fp, NULL, NULL, "folio_try_get");
+		if (s->page[pgoff] == c) {
+			fl_mm.page[c - 1].refcount++;
+			return c - 1;
+		}
+		FL_TRACE_AS("filemap_get_entry", "shmem %d page %d: pfn %d left the page cache meanwhile: look again",
+			    obj, pgoff, c - 1);
+	}
+}
+
+/*
  * shmem_swapin_folio: the page cache holds a swap entry at @pgoff.  Read
  * the slot into a swap cache page (swapin_readahead: with a reference,
  * unlocked after the read), lock it, and check that the entry is still
@@ -94,16 +126,19 @@ int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing)
 	int pfn;
 
 repeat:
-	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_getpage: filemap_get_entry");
-	if (s->swap[pgoff]) {
+	pfn = fl_shmem_find_get(obj, pgoff);
+	if (pfn < 0) {
+		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "shmem_getpage: a swap entry?");
+		if (s->page[pgoff])
+			goto repeat;
+	}
+	if (pfn < 0 && s->swap[pgoff]) {
 		pfn = shmem_swapin_folio(t, obj, pgoff);
 		if (pfn == -2)
 			goto repeat;
 		return pfn;
 	}
-	if (s->page[pgoff]) {
-		pfn = s->page[pgoff] - 1;
-		fl_get_page(pfn);
+	if (pfn >= 0) {
 		fl_lock_page(t, pfn);
 		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "shmem_getpage: folio->mapping");
 		if (s->page[pgoff] != pfn + 1) {
@@ -124,9 +159,10 @@ repeat:
 	fl_page_set_flags(pfn, PG_shmem, 0);
 	fl_trylock_page(t, pfn);	/* __folio_set_locked: ours alone, cannot fail */
 	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "shmem_add_to_page_cache");
-	if (s->page[pgoff]) {
-		FL_TRACE("shmem %d page %d: pfn %d was added meanwhile (-EEXIST): free pfn %d, look again",
-			 obj, pgoff, s->page[pgoff] - 1, pfn);
+	if (s->page[pgoff] || s->swap[pgoff]) {
+		/* xas_find_conflict: a page, or the swap entry reclaim left there meanwhile. */
+		FL_TRACE("shmem %d page %d: %s was added meanwhile (-EEXIST): free pfn %d, look again",
+			 obj, pgoff, s->page[pgoff] ? "a page" : "a swap entry", pfn);
 		fl_unlock_page(t, pfn);
 		fl_put_page(pfn);
 		goto repeat;
@@ -376,10 +412,9 @@ static void shmem_truncate_page(struct fl_task *t, int obj, int pgoff)
 		fl_free_swap_and_cache(t, slot);
 		return;
 	}
-	if (!s->page[pgoff])
+	pfn = fl_shmem_find_get(obj, pgoff);
+	if (pfn < 0)
 		return;
-	pfn = s->page[pgoff] - 1;
-	fl_get_page(pfn);
 	fl_lock_page(t, pfn);
 	fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_R, "truncate_inode_folio: folio->mapping");
 	if (s->page[pgoff] != pfn + 1) {
