@@ -21,6 +21,10 @@
 #include "litmus/interp.h"
 #include "mm/mm.h"
 
+/* A shmem object's page cache holds the largest file and the largest shared anonymous region. */
+_Static_assert(FL_LIT_MAX_FILE_PAGES <= FL_SHMEM_PAGES, "a memfd file fits a shmem object");
+_Static_assert(FL_LIT_MAX_PAGES <= FL_SHMEM_PAGES, "a shared region fits a shmem object");
+
 struct need {
 	const char *what;	/* "get_page/pin references" */
 	const char *name;	/* the constant, for the docs */
