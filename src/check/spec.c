@@ -60,10 +60,18 @@ uint32_t fl_spec_shm_obj(int obj, int pgoff)
 	return FL_OBJ(FL_OT_SPEC, 0x80000 + obj * FL_SHMEM_PAGES + pgoff);
 }
 
-/* A hole punched at (obj, pgoff): the file reads zeroes there (in the caller's announced step). */
-void fl_spec_shm_hole(int obj, int pgoff)
+/*
+ * A hole punched at (obj, pgoff): the file reads zeroes there (in the
+ * caller's announced step).  A pin or pipe buffer on the page that left
+ * keeps that page, which is no longer the file's: from now on it may
+ * legitimately diverge from what the processes see, as after munmap.
+ */
+void fl_spec_shm_hole(int obj, int pgoff, int pfn)
 {
 	memset(fl_chk.spec_shm[obj][pgoff], 0, sizeof(fl_chk.spec_shm[obj][pgoff]));
+	for (int i = 0; pfn >= 0 && i < fl_chk.nviews; i++)
+		if (fl_chk.view[i].pfn == pfn)
+			fl_chk.view[i].valid = 0;
 }
 
 static uint32_t spec_obj(int mm, int vpn)
@@ -401,7 +409,7 @@ void fl_spec_uffd_wp_end(int mm, int tid, int start, int end, bool enable, bool 
 
 void fl_spec_uffd_wp_dropped(int mm, int start, int end)
 {
-	yield_spec_range(mm, start, end, "UFFDIO_REGISTER drops VM_UFFD_WP");
+	yield_spec_range(mm, start, end, "uffd-wp dropped: UFFDIO_REGISTER without wp, or truncation (ZAP_FLAG_DROP_MARKER)");
 	wp_taint_calls(mm, start, end);
 	for (int vpn = start; vpn < end; vpn++)
 		fl_chk.wp_held[mm][vpn] = 0;

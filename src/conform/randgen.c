@@ -498,18 +498,20 @@ int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len)
 /* ---- the concurrent generator ---- */
 
 enum conc_op { C_WRITE, C_READ, C_MPROTECT, C_MUNMAP, C_PAGEOUT, C_FORK, C_UFFD_WP, C_PIN, C_PIN_READ, C_PIN_WRITE,
-	       C_UNPIN, C_VMSPLICE, C_PIPE_READ, C_EVICT, C_GUP, C__COUNT };
+	       C_UNPIN, C_VMSPLICE, C_PIPE_READ, C_EVICT, C_GUP, C_REMOVE, C__COUNT };
 
 static const int conc_weight[C__COUNT] = {
 	[C_WRITE] = 20, [C_READ] = 14, [C_MPROTECT] = 8, [C_MUNMAP] = 4, [C_PAGEOUT] = 7, [C_FORK] = 5,
 	[C_UFFD_WP] = 8, [C_PIN] = 9, [C_PIN_READ] = 4, [C_PIN_WRITE] = 3, [C_UNPIN] = 3, [C_VMSPLICE] = 7,
-	[C_PIPE_READ] = 4, [C_EVICT] = 6, [C_GUP] = 7,
+	[C_PIPE_READ] = 4, [C_EVICT] = 6, [C_GUP] = 7, [C_REMOVE] = 5,
 };
 
 struct conc {
 	struct fl_rng *r;
 	struct out *o;
 	int nregions, npages[2], nprocs, uffd;	/* uffd: 0, 1 missing, 2 wp */
+	bool shared;				/* A is shared: anonymous, or a memfd F */
+	bool memfd;
 };
 
 static void conc_addr(struct conc *c, char *buf, int len, bool page_only)
@@ -594,6 +596,15 @@ static bool conc_op(struct conc *c, int *reg, bool *forked)
 	case C_EVICT:
 		emit(c->o, "  evict(%s)\n", a);
 		return true;
+	case C_REMOVE:
+		/* A hole punch racing the rest: MADV_REMOVE on A, or fallocate on F. */
+		if (!c->shared)
+			return false;
+		if (c->memfd && chance(c->r, 50))
+			emit(c->o, "  r%d = fallocate(F, %d, 1)\n", (*reg)++, fl_rng_below(c->r, c->npages[0]));
+		else
+			emit(c->o, "  r%d = madvise_remove(A+%d, 1)\n", (*reg)++, 8 * fl_rng_below(c->r, c->npages[0]));
+		return true;
 	case C_GUP: {
 		/* The model's __get_user_pages with a pages[] array (vfio-style pin, get, or a populate). */
 		static const char *const how[] = { "pin", "get", "none" };
@@ -622,7 +633,13 @@ int fl_gen_conc(uint64_t seed, uint64_t index, char *buf, int len)
 	     (unsigned long long)index);
 	c.nregions = 1;
 	c.npages[0] = 1 + fl_rng_below(&r, 2);
-	emit(&o, "  A = mmap(%d, anon rw%s)\n", c.npages[0], chance(&r, 25) ? " shared" : "");
+	c.shared = chance(&r, 25);
+	/* A shared A is a memfd's mapping sometimes: the same object, made by memfd_create. */
+	c.memfd = c.shared && chance(&r, 40);
+	if (c.memfd)
+		emit(&o, "  F = memfd(%d)\n  A = mmap(F, %d, rw shared)\n", c.npages[0], c.npages[0]);
+	else
+		emit(&o, "  A = mmap(%d, anon rw%s)\n", c.npages[0], c.shared ? " shared" : "");
 	if (chance(&r, 70))
 		emit(&o, "  write(A+0, 1)\n");
 	if (c.npages[0] == 2 && chance(&r, 50))

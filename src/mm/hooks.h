@@ -36,7 +36,7 @@ struct fl_mm_hooks {
 	void (*fork_copy_page)(int parent, int child, int vpn);
 	/* A page whose first word @tag wrote became visible at @vpn (UFFDIO_COPY). */
 	void (*page_filled)(int mm, int vpn, uint32_t tag, int pfn);
-	/* UFFDIO_WRITEPROTECT on [start, end) begins / returns; a PTE it left uffd-wp; wp dropped. */
+	/* UFFDIO_WRITEPROTECT on [start, end) begins / returns; a PTE it left uffd-wp; wp dropped (register, truncation). */
 	void (*uffd_wp_begin)(int mm, int tid, int start, int end, bool enable);
 	void (*uffd_wp_end)(int mm, int tid, int start, int end, bool enable, bool ok);
 	void (*uffd_wp_covered)(int mm, int tid, int vpn);
@@ -46,7 +46,7 @@ struct fl_mm_hooks {
 	 * now on.  The caller's step announces shm_spec_obj(obj, pgoff).
 	 */
 	uint32_t (*shm_spec_obj)(int obj, int pgoff);
-	void (*shm_hole)(int obj, int pgoff);
+	void (*shm_hole)(int obj, int pgoff, int pfn);	/* @pfn: the page that left, -1 for a swap entry */
 	/* The model saw something wrong: record it (first one per property wins). */
 	void (*violate)(enum fl_mm_violation v, int tid, const char *msg);
 };

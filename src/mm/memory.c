@@ -744,6 +744,9 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 		ptent = fl_ptep_get_and_clear(mm, vpn);
 		if (pte_present(ptent)) {
 			pfn = fl_vm_normal_page(vma, ptent);
+			/* zap_present_folio_ptes: a file page keeps the PTE's dirty bit (folio_mark_dirty). */
+			if (pfn >= 0 && !(fl_page_flags(pfn) & PG_anon) && pte_dirty(ptent))
+				fl_page_set_flags(pfn, PG_dirty, 0);
 			if (pfn >= 0)
 				fl_page_remove_rmap(pfn);
 			fl_tlb_remove_page(t, tlb, vpn, pfn);	/* tlb_remove_tlb_entry + __tlb_remove_page */
@@ -803,8 +806,12 @@ void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool d
 				if (pte_present(ptent)) {
 					ptent = fl_ptep_get_and_clear(mm, vpn);
 					pfn = fl_vm_normal_page(v, ptent);
+					if (pfn >= 0 && pte_dirty(ptent))
+						fl_page_set_flags(pfn, PG_dirty, 0);	/* folio_mark_dirty */
 					if (pfn >= 0)
 						fl_page_remove_rmap(pfn);
+					if (drop_markers && pte_uffd_wp(ptent))
+						fl_mm_hooks.uffd_wp_dropped(mm, vpn, vpn + 1);
 					fl_tlb_remove_page(t, &tlb, vpn, pfn);
 					FL_TRACE("P%d %s: zap (pfn %u)", mm, fl_va(vpn), pte_pfn(ptent));
 					if (!drop_markers && pte_uffd_wp(ptent) && userfaultfd_wp_use_markers(v)) {
@@ -812,6 +819,7 @@ void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool d
 						FL_TRACE("P%d %s: uffd-wp kept in a pte marker", mm, fl_va(vpn));
 					}
 				} else if (is_pte_marker(ptent) && drop_markers) {
+					fl_mm_hooks.uffd_wp_dropped(mm, vpn, vpn + 1);
 					fl_set_pte_at(mm, vpn, 0);
 					FL_TRACE("P%d %s: pte marker dropped (ZAP_FLAG_DROP_MARKER)", mm, fl_va(vpn));
 				}

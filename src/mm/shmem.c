@@ -407,7 +407,7 @@ static void shmem_truncate_page(struct fl_task *t, int obj, int pgoff)
 		if (s->swap[pgoff] != slot)
 			return;
 		s->swap[pgoff] = 0;
-		fl_mm_hooks.shm_hole(obj, pgoff);
+		fl_mm_hooks.shm_hole(obj, pgoff, -1);
 		FL_TRACE("shmem %d page %d: swap entry %d freed", obj, pgoff, slot);
 		fl_free_swap_and_cache(t, slot);
 		return;
@@ -426,9 +426,13 @@ static void shmem_truncate_page(struct fl_task *t, int obj, int pgoff)
 		fl_unmap_mapping_pages(t, obj, pgoff, 1, true);
 	fl_fp_add(&fp, FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W);
 	fl_fp_add(&fp, fl_mm_hooks.shm_spec_obj(obj, pgoff), FL_ACC_W);
+	/* The oracle ends pins on the page here: a device access reads its mm's spec object. */
+	for (int m = 0; m < FL_MAX_MM; m++)
+		fl_fp_add(&fp, FL_OBJ_SPEC_MM(m), FL_ACC_W);
 	fl_sim_yield_fp(&fp, NULL, NULL, "filemap_remove_folio");
 	s->page[pgoff] = 0;
-	fl_mm_hooks.shm_hole(obj, pgoff);
+	fl_mm.page[pfn].flags &= (uint16_t)~PG_shmem;	/* folio->mapping = NULL: reclaim will not look for it */
+	fl_mm_hooks.shm_hole(obj, pgoff, pfn);
 	FL_TRACE("shmem %d page %d: pfn %d leaves the page cache (hole)", obj, pgoff, pfn);
 	fl_unlock_page(t, pfn);
 	fl_put_page(pfn);	/* the page cache's reference */
