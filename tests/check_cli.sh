@@ -68,7 +68,7 @@ expect 1 "run --kernel, a violation" -- "$F" run $RACE --kernel v5.10
 expect 0 "test, complete" -- "$F" test $RACE
 
 # --- Usage errors: named, with the range, exit 2; --help for every command, exit 0. ---
-for c in run replay test policies bench conform; do
+for c in run replay test policies bench conform gen; do
 	expect 0 "$c --help" -- "$F" $c --help && has "^usage: faultline $c" "$c --help prints its usage"
 	expect 0 "$c -h" -- "$F" $c -h
 	expect 0 "help $c" -- "$F" help $c

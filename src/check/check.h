@@ -85,11 +85,20 @@ struct fl_check_state {
 	uint32_t clock;				/* orders store landings and forks */
 	uint32_t wp_held[FL_MAX_MM][FL_VPNS];	/* step+1 at which user space came to hold the protection */
 	uint8_t wp_off_active[FL_MAX_MM][FL_VPNS];	/* unprotects in progress */
+	uint32_t ro_held[FL_MAX_MM][FL_VPNS];	/* step+1 at which mprotect(ro/none) returned for the page */
+	uint8_t mprotect_active[FL_MAX_MM][FL_VPNS];	/* mprotect calls in progress on the page */
 	struct fl_wp_call wp_call[FL_SIM_MAX_THREADS + 1];	/* protects in flight, by thread (init: 0) */
 	uint32_t born_seq[FL_MAX_MM];		/* stores landed up to this clock predate the fork */
 	/* fork's early copy of a pinned page: the child's data is what the page held at the copy. */
 	uint16_t fork_snap[FL_MAX_MM][FL_VPNS][FL_PAGE_WORDS];
 	uint8_t fork_snap_valid[FL_MAX_MM][FL_VPNS];
+	/*
+	 * A pin's view is valid only if no munmap/exit of its address came
+	 * between GUP finding the page and the harness recording the pin:
+	 * zero_range counts per page, GUP notes the count it saw, per thread.
+	 */
+	uint16_t unmap_gen[FL_MAX_MM][FL_VPNS];
+	uint16_t grab_gen[FL_SIM_MAX_THREADS + 1];	/* by thread (init: 0) */
 	int nviews;
 	struct fl_view view[FL_MAX_VIEWS];
 };
@@ -109,6 +118,8 @@ void fl_violate(enum fl_prop p, int tid, const char *fmt, ...) __attribute__((fo
 
 /* --- spec memory (spec.c) ---------------------------------------------- */
 void fl_spec_reset(void);
+/* GUP grabbed the page mapped at @vpn (mm/hooks.h gup_grabbed). */
+void fl_spec_gup_grabbed(int mm, int vpn);
 /* Allocate the tag for a store about to be performed. */
 uint32_t fl_spec_new_store(int mm, int tid, int vpn, int word, uint64_t val);
 /* The store landed (hw access completed); apply it to the spec. */
@@ -132,6 +143,9 @@ uint32_t fl_spec_shm_obj(int obj, int pgoff);
 void fl_spec_shm_hole(int obj, int pgoff, int pfn);
 /* UFFDIO_REGISTER took VM_UFFD_WP off [start, end): no write-protection is promised there any more. */
 void fl_spec_uffd_wp_dropped(int mm, int start, int end);
+/* mprotect on [start, end) begins / returns (@ro: no write permission left; @ok: it returned 0). */
+void fl_spec_mprotect_begin(int mm, int tid, int start, int end);
+void fl_spec_mprotect_end(int mm, int tid, int start, int end, bool ro, bool ok);
 /* A page whose first word was written by @tag became visible at @vpn (UFFDIO_COPY). */
 void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn);
 /* Footprint objects a user access adds (spec page, soft-dirty epoch). */

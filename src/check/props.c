@@ -34,6 +34,12 @@ static const struct {
 		"a GUP call broke its contract: pages[] given iff FOLL_GET|FOLL_PIN, a return n > 0 means pages[0..n-1] are all filled and held, and never 0 without an error" },
 	[FL_PROP_PIN_DIVERGENCE] = { "pin-divergence",
 		"a long-term pin no longer sees the process's writes, or the process no longer sees the pin's writes, while the mapping is untouched" },
+	[FL_PROP_VMA_FALSE_UNLOCKED] = { "vma-false-unlocked",
+		"vma_start_read succeeded on a VMA that is write-locked in the current mmap_lock write epoch (per-VMA locks, seed 004)" },
+	[FL_PROP_VMA_LOCK_RACE] = { "vma-lock-race",
+		"a writer began changing a VMA, or the page tables under it, without its write lock while a fault held the VMA's read lock (both sides reported)" },
+	[FL_PROP_STORE_AFTER_MPROTECT] = { "store-after-mprotect",
+		"a CPU store landed on a page after mprotect made it read-only (or PROT_NONE) and returned, before any later mprotect of the page began" },
 };
 
 const char *fl_prop_name(enum fl_prop p)

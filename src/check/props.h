@@ -25,6 +25,9 @@ enum fl_prop {
 	FL_PROP_UFFD_WP_BYPASS,	/* a store lands on a uffd-wp protected page without a userfault */
 	FL_PROP_PIN_DIVERGENCE,	/* a long-term pin and the process's mapping no longer agree */
 	FL_PROP_GUP_CONTRACT,	/* get/pin_user_pages broke its pages[] / return contract */
+	FL_PROP_VMA_FALSE_UNLOCKED,	/* a VMA read-locked while write-locked in the same epoch */
+	FL_PROP_VMA_LOCK_RACE,	/* a writer changed a VMA a fault holds read-locked */
+	FL_PROP_STORE_AFTER_MPROTECT,	/* a CPU store landed after mprotect(ro) returned */
 	FL_PROP__COUNT
 };
 

@@ -72,6 +72,14 @@ void fl_spec_shm_hole(int obj, int pgoff, int pfn)
 	for (int i = 0; pfn >= 0 && i < fl_chk.nviews; i++)
 		if (fl_chk.view[i].pfn == pfn)
 			fl_chk.view[i].valid = 0;
+	/* A pin GUP took before the punch but records after it starts out forgotten too (fl_spec_view_add). */
+	for (int m = 0; m < FL_MAX_MM; m++)
+		for (int i = 0; i < FL_MAX_VMAS; i++) {
+			const struct fl_vma *v = &fl_mm.mm[m].vma[i];
+
+			if (v->used && v->shmem == obj && pgoff >= v->pgoff && pgoff < v->pgoff + (v->end - v->start))
+				fl_chk.unmap_gen[m][v->start + pgoff - v->pgoff]++;
+		}
 }
 
 static uint32_t spec_obj(int mm, int vpn)
@@ -125,6 +133,13 @@ void fl_spec_store_done(uint32_t tag, const struct fl_uacc *a)
 		fl_violate(FL_PROP_UFFD_WP_BYPASS, s->tid, "P%d %s: %s landed on a page write-protected since step %u, without a userfault",
 			   a->mm, fl_vaw(a->vpn, a->word), fl_spec_store_str(tag, buf, sizeof(buf)),
 			   fl_chk.wp_held[a->mm][a->vpn] - 1);
+	}
+	if (fl_chk.ro_held[a->mm][a->vpn]) {
+		char buf[96];
+
+		fl_violate(FL_PROP_STORE_AFTER_MPROTECT, s->tid, "P%d %s: %s landed on a page that mprotect made read-only at step %u",
+			   a->mm, fl_vaw(a->vpn, a->word), fl_spec_store_str(tag, buf, sizeof(buf)),
+			   fl_chk.ro_held[a->mm][a->vpn] - 1);
 	}
 	if (fl_chk.sd_tracked && fl_chk.clear_refs_done[a->mm] && !fl_chk.sd_store[a->mm][a->vpn])
 		fl_chk.sd_store[a->mm][a->vpn] = (uint16_t)tag;
@@ -186,6 +201,7 @@ void fl_spec_zero_range(int mm, int start, int end)
 		memset(fl_chk.spec_priv[mm][vpn], 0, sizeof(fl_chk.spec_priv[mm][vpn]));
 		fl_chk.sd_store[mm][vpn] = 0;
 		fl_chk.wp_held[mm][vpn] = 0;
+		fl_chk.ro_held[mm][vpn] = 0;
 	}
 	/* A protect in flight protected nothing here that outlives the mapping. */
 	for (int c = 0; c <= FL_SIM_MAX_THREADS; c++)
@@ -193,20 +209,33 @@ void fl_spec_zero_range(int mm, int start, int end)
 			for (int vpn = start; vpn < end; vpn++)
 				fl_chk.wp_call[c].covered[vpn] = 0;
 	/* The mapping is gone: a pin on it may legitimately diverge from now on. */
+	for (int vpn = start; vpn < end; vpn++)
+		fl_chk.unmap_gen[mm][vpn]++;
 	for (int i = 0; i < fl_chk.nviews; i++)
 		if (fl_chk.view[i].mm == mm && fl_chk.view[i].vpn >= start && fl_chk.view[i].vpn < end)
 			fl_chk.view[i].valid = 0;
 }
 
+void fl_spec_gup_grabbed(int mm, int vpn)
+{
+	fl_chk.grab_gen[fl_sim.cur + 1] = fl_chk.unmap_gen[mm][vpn];
+}
+
+/*
+ * Record the pin (or pipe buffer) the running thread's GUP just took.  If
+ * the address was unmapped after GUP found the page there, the pin starts
+ * out as one the process has forgotten, as zero_range leaves older ones.
+ */
 int fl_spec_view_add(int mm, int vpn, int pfn, bool pipe)
 {
+	bool valid = fl_chk.grab_gen[fl_sim.cur + 1] == fl_chk.unmap_gen[mm][vpn];
 	struct fl_view *v;
 
 	/* fl_scenario_check_limits() refuses scenarios that could need more. */
 	if (fl_chk.nviews == FL_MAX_VIEWS)
 		fl_sim_limit("more than %d pins and pipe buffers (FL_MAX_VIEWS)", FL_MAX_VIEWS);
 	v = &fl_chk.view[fl_chk.nviews];
-	*v = (struct fl_view){ .used = 1, .valid = 1, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
+	*v = (struct fl_view){ .used = 1, .valid = valid, .pipe = pipe, .mm = (int8_t)mm, .vpn = (int16_t)vpn,
 			       .pfn = (int16_t)pfn };
 	return fl_chk.nviews++;
 }
@@ -415,6 +444,33 @@ void fl_spec_uffd_wp_dropped(int mm, int start, int end)
 		fl_chk.wp_held[mm][vpn] = 0;
 }
 
+/*
+ * mprotect: from its return on, a page it left without write permission
+ * takes no CPU store until another mprotect of the page begins (or the
+ * range is unmapped): every store must fault and get SIGSEGV.  Both ends
+ * write the range's spec, so DPOR orders them against the stores.
+ */
+void fl_spec_mprotect_begin(int mm, int tid, int start, int end)
+{
+	(void)tid;
+	yield_spec_range(mm, start, end, "mprotect begins");
+	for (int vpn = start; vpn < end; vpn++) {
+		fl_chk.ro_held[mm][vpn] = 0;
+		fl_chk.mprotect_active[mm][vpn]++;
+	}
+}
+
+void fl_spec_mprotect_end(int mm, int tid, int start, int end, bool ro, bool ok)
+{
+	(void)tid;
+	yield_spec_range(mm, start, end, "mprotect returns");
+	for (int vpn = start; vpn < end; vpn++) {
+		fl_chk.mprotect_active[mm][vpn]--;
+		if (ro && ok && !fl_chk.mprotect_active[mm][vpn])
+			fl_chk.ro_held[mm][vpn] = (uint32_t)fl_sim.step + 1;
+	}
+}
+
 void fl_spec_page_filled(int mm, int vpn, uint32_t tag, int pfn)
 {
 	struct fl_store *s = &fl_chk.stores[tag - 1];
@@ -445,6 +501,7 @@ void fl_spec_fork(int parent, int child)
 	fl_chk.clear_refs_done[child] = 0;
 	fl_chk.born_seq[child] = ++fl_chk.clock;
 	memset(fl_chk.wp_held[child], 0, sizeof(fl_chk.wp_held[child]));
+	memset(fl_chk.ro_held[child], 0, sizeof(fl_chk.ro_held[child]));
 	memset(fl_chk.sd_store[child], 0, sizeof(fl_chk.sd_store[child]));
 }
 

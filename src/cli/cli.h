@@ -37,6 +37,9 @@ struct fl_cli_opts {
 	int runs;			/* conform: host runs per threaded test (0 = default) */
 	int timeout_ms;			/* conform: time limit per host run (0 = default) */
 	bool quiet;			/* no live status line */
+	const char *junit;		/* test: a JUnit XML report to this file */
+	bool tap;			/* test: TAP on stdout */
+	const char *html;		/* run, replay: the trace as an HTML page */
 };
 
 /*
@@ -96,6 +99,10 @@ void fl_cli_props_str(uint32_t props, char *buf, int len);
 int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg, int prop,
 		     const struct fl_cex *cex, const struct fl_explore_result *res);
 void fl_cli_print_stats(FILE *f, const struct fl_explore_result *res, int bound, uint64_t max_exec);
+/* The `faultline replay` command of one schedule, quoted for the shell. */
+void fl_cli_replay_cmd(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg, const char *schedule);
+/* --html: write the HTML view of one schedule; 0, or FL_EXIT_USAGE (message printed). */
+int fl_cli_html(const char *path, const struct fl_scenario *sc, const struct fl_config *cfg, const char *schedule);
 /* @s quoted for a POSIX shell when it needs to be ('' for the empty string). */
 void fl_cli_shell_quote(FILE *f, const char *s);
 
@@ -117,5 +124,6 @@ int fl_cmd_policies(int argc, char **argv);
 int fl_cmd_bench(int argc, char **argv);
 int fl_cmd_conform(int argc, char **argv);
 int fl_cmd_gen(int argc, char **argv);
+void fl_cli_gen_help(FILE *f);	/* cli/gen.c: `faultline gen --help` */
 
 #endif

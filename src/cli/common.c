@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "host/host.h"
 #include "litmus/interp.h"
+#include "report/html.h"
 #include "report/report.h"
 
 void fl_cli_list_presets(FILE *f)
@@ -215,6 +216,43 @@ void fl_cli_shell_quote(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+void fl_cli_replay_cmd(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg, const char *schedule)
+{
+	/* Quoted so that it can be pasted whatever the file's name. */
+	fprintf(f, "faultline replay ");
+	fl_cli_shell_quote(f, sc->file);
+	fprintf(f, " --kernel %s", fl_preset_at(cfg->preset)->name);
+	for (int s = 0; s < FL_SW__COUNT; s++)
+		if (cfg->pol.v[s] != fl_preset_at(cfg->preset)->pol.v[s])
+			fprintf(f, " --set %s=%s", fl_switch_desc(s)->name,
+				fl_switch_desc(s)->values[cfg->pol.v[s]].name);
+	fprintf(f, " --schedule ");
+	fl_cli_shell_quote(f, schedule);
+}
+
+int fl_cli_html(const char *path, const struct fl_scenario *sc, const struct fl_config *cfg, const char *schedule)
+{
+	char *cmd = NULL, err[1024];
+	size_t len = 0;
+	FILE *m = open_memstream(&cmd, &len);
+	int rc;
+
+	if (!m) {
+		fprintf(stderr, "faultline: out of memory\n");
+		return FL_EXIT_USAGE;
+	}
+	fl_cli_replay_cmd(m, sc, cfg, schedule);
+	fclose(m);
+	rc = fl_report_html(path, sc, &cfg->pol, cfg->name, schedule, cmd, err, sizeof(err));
+	free(cmd);
+	if (rc) {
+		fprintf(stderr, "faultline: %s\n", err);
+		return FL_EXIT_USAGE;
+	}
+	fprintf(stderr, "faultline: wrote %s\n", path);
+	return 0;
+}
+
 /* Replay @cex with tracing on and print it; @prop < 0 prints the trace alone. */
 int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_config *cfg, int prop,
 		     const struct fl_cex *cex, const struct fl_explore_result *res)
@@ -258,16 +296,8 @@ int fl_cli_print_cex(FILE *f, const struct fl_scenario *sc, const struct fl_conf
 		fprintf(stderr, "%s: %s\n", sc->file, rr.error);
 		return FL_EXIT_USAGE;
 	}
-	/* Quoted so that it can be pasted whatever the file's name. */
-	fprintf(f, "replay: faultline replay ");
-	fl_cli_shell_quote(f, sc->file);
-	fprintf(f, " --kernel %s", fl_preset_at(cfg->preset)->name);
-	for (int s = 0; s < FL_SW__COUNT; s++)
-		if (cfg->pol.v[s] != fl_preset_at(cfg->preset)->pol.v[s])
-			fprintf(f, " --set %s=%s", fl_switch_desc(s)->name,
-				fl_switch_desc(s)->values[cfg->pol.v[s]].name);
-	fprintf(f, " --schedule ");
-	fl_cli_shell_quote(f, cex->schedule);
+	fprintf(f, "replay: ");
+	fl_cli_replay_cmd(f, sc, cfg, cex->schedule);
 	fprintf(f, "\n\n");
 	fl_report_trace_text(f, sc, &init_log, &fl_log);
 	fprintf(f, "\n");

@@ -15,12 +15,13 @@ static void usage(FILE *f)
 		"usage: faultline <command> [args]\n"
 		"\n"
 		"  run FILE [--kernel V] [--set SWITCH=VALUE]... [--preemptions N|none]\n"
-		"           [--strategy exhaustive|dfs|random] [--seed S] [--max-executions N] [--json] [--quiet]\n"
+		"           [--strategy exhaustive|dfs|random] [--seed S] [--max-executions N] [--json] [--html OUT]\n"
+		"           [--quiet]\n"
 		"      Explore FILE.  With --kernel, report every violated property with a minimal\n"
 		"      trace; without, check every `expect` line of the file.\n"
-		"  replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json]\n"
+		"  replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json] [--html OUT]\n"
 		"      Print the trace of one execution.\n"
-		"  test PATH... [--preemptions N|none] [--max-executions N] [--json] [--quiet]\n"
+		"  test PATH... [--preemptions N|none] [--max-executions N] [--json|--tap] [--junit FILE] [--quiet]\n"
 		"      Check the expectations of every .litmus file under PATH: a table of test x kernel.\n"
 		"  policies [--markdown]\n"
 		"      Every behaviour switch (commit, release, before -> after) and every kernel preset.\n"
@@ -65,6 +66,10 @@ int main(int argc, char **argv)
 		if (argc > 2 && !strcmp(argv[1], "help")) {
 			if (fl_cli_help(stdout, argv[2]))
 				return FL_EXIT_OK;
+			if (!strcmp(argv[2], "gen")) {
+				fl_cli_gen_help(stdout);
+				return FL_EXIT_OK;
+			}
 			fprintf(stderr, "faultline: unknown command '%s'\n", argv[2]);
 			usage(stderr);
 			return FL_EXIT_USAGE;

@@ -29,6 +29,10 @@ enum {
 	O_RUNS = 1u << 9,
 	O_TIMEOUT = 1u << 10,
 	O_QUIET = 1u << 11,
+	/* machine-readable and visual results (issue 12) */
+	O_JUNIT = 1u << 12,
+	O_TAP = 1u << 13,
+	O_HTML = 1u << 14,
 };
 
 static const struct {
@@ -48,6 +52,9 @@ static const struct {
 	{ "--runs", O_RUNS, true },
 	{ "--timeout", O_TIMEOUT, true },
 	{ "--quiet", O_QUIET, false },
+	{ "--junit", O_JUNIT, true },
+	{ "--tap", O_TAP, false },
+	{ "--html", O_HTML, true },
 };
 
 #define HELP_KERNEL \
@@ -68,6 +75,10 @@ static const struct {
 	"  --quiet               no live status line (drawn on stderr only when it is a\n" \
 	"                        terminal and the search takes more than a second)\n"
 #define HELP_HELP "  -h, --help            this text\n"
+#define HELP_HTML \
+	"  --html OUT.html       also write the trace as one self-contained HTML page: a\n" \
+	"                        column per CPU, a step slider, the state of what each step\n" \
+	"                        touched, the violating step and the steps it depends on\n"
 
 static const struct cmd {
 	const char *name;
@@ -76,7 +87,7 @@ static const struct cmd {
 	const char *what;		/* "FILE", "PATH" */
 	const char *help;
 } cmds[] = {
-	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_JSON | O_QUIET, 1, 1, "FILE",
+	{ "run", O_KERNEL | O_SET | O_PREEMPT | O_STRATEGY | O_SEED | O_MAXEXEC | O_JSON | O_QUIET | O_HTML, 1, 1, "FILE",
 	  "usage: faultline run FILE [options]\n"
 	  "\n"
 	  "Explore the interleavings of FILE's threads within a preemption bound.\n"
@@ -90,13 +101,17 @@ static const struct cmd {
 	  "                        (random schedules: never complete)\n"
 	  "  --seed S              the random strategy's seed, 0..2^64-1 (default 0)\n" HELP_MAXEXEC_RUN
 	  "  --json                results as JSON: one object with --kernel, else an array with\n"
-	  "                        one object per expect line\n" HELP_QUIET HELP_HELP
+	  "                        one object per expect line\n" HELP_QUIET
+	  "  --html OUT.html       with --kernel: also write the first counterexample printed\n"
+	  "                        as one self-contained HTML page: a column per CPU, a step\n"
+	  "                        slider, the state of what each step touched, the violating\n"
+	  "                        step and the steps it depends on\n" HELP_HELP
 	  "\n"
 	  "exit status: 0 every expectation met (with --kernel: nothing violated) by a complete\n"
 	  "search; 1 a mismatch or a violation, or an INCOMPLETE search (--max-executions\n"
 	  "reached, or --strategy random with nothing to report); 2 bad input or usage.\n" },
-	{ "replay", O_KERNEL | O_SET | O_SCHEDULE | O_JSON, 1, 1, "FILE",
-	  "usage: faultline replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json]\n"
+	{ "replay", O_KERNEL | O_SET | O_SCHEDULE | O_JSON | O_HTML, 1, 1, "FILE",
+	  "usage: faultline replay FILE --kernel V [--set SWITCH=VALUE]... --schedule S [--json] [--html OUT]\n"
 	  "\n"
 	  "Run one execution of FILE, the one schedule S describes, and print its trace and\n"
 	  "any property it violates.  `faultline run` prints this command for each\n"
@@ -106,11 +121,11 @@ static const struct cmd {
 	  "  --schedule S          which thread runs at each step: the format version v1/, then\n"
 	  "                        dot-separated runs T or T:N (thread T for N steps, 1..4000),\n"
 	  "                        e.g. v1/0:16.1:15.2; v1/ for a test without threads\n"
-	  "  --json                the result as one JSON object\n" HELP_HELP
+	  "  --json                the result as one JSON object\n" HELP_HTML HELP_HELP
 	  "\n"
 	  "exit status: 0 nothing violated, 1 a violation, 2 bad input, usage, or a schedule\n"
 	  "that does not fit the test.\n" },
-	{ "test", O_PREEMPT | O_MAXEXEC | O_JSON | O_QUIET, 1, -1, "PATH",
+	{ "test", O_PREEMPT | O_MAXEXEC | O_JSON | O_QUIET | O_JUNIT | O_TAP, 1, -1, "PATH",
 	  "usage: faultline test PATH... [options]\n"
 	  "\n"
 	  "Check every expectation of every .litmus file under each PATH (a file, or a\n"
@@ -121,7 +136,11 @@ static const struct cmd {
 	  "does not stop the others.  A PATH without any .litmus file is an error.\n"
 	  "\n"
 	  "options:\n" HELP_PREEMPT HELP_MAXEXEC
-	  "  --json                one JSON object: every row and the totals\n" HELP_QUIET HELP_HELP
+	  "  --json                one JSON object: every row and the totals\n"
+	  "  --tap                 TAP version 13 on stdout, as kselftest prints it: one\n"
+	  "                        `ok N` / `not ok N` line per row (not with --json)\n"
+	  "  --junit FILE          also write the rows as a JUnit XML report to FILE: one\n"
+	  "                        testsuite per file, one testcase per expect line\n" HELP_QUIET HELP_HELP
 	  "\n"
 	  "exit status (the worst row decides): 0 every expectation met by a complete search;\n"
 	  "1 a MISMATCH or an INCOMPLETE search (or a file without expect lines); 2 an ERROR, or\n"
@@ -285,6 +304,15 @@ static int set_option(const struct cmd *c, struct fl_cli_opts *o, unsigned bit, 
 	case O_QUIET:
 		o->quiet = true;
 		return 0;
+	case O_JUNIT:
+		o->junit = v;
+		return 0;
+	case O_TAP:
+		o->tap = true;
+		return 0;
+	case O_HTML:
+		o->html = v;
+		return 0;
 	}
 	return -1;
 }
@@ -366,6 +394,8 @@ int fl_cli_parse(int argc, char **argv, struct fl_cli_opts *o, const char ***fil
 			return -1;
 		seen |= bit;
 	}
+	if ((seen & O_TAP) && (seen & O_JSON))
+		return usage_error(c, "--tap and --json both take stdout: choose one");
 	if ((seen & O_SEED) && o->strategy != FL_STRAT_RANDOM)
 		return usage_error(c, "--seed is for --strategy random only");
 	if (*nfiles < c->min_files)

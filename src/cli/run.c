@@ -87,6 +87,23 @@ static void json_result(FILE *f, const struct fl_scenario *sc, const struct fl_c
 	fprintf(f, "]}");
 }
 
+/*
+ * --html with --kernel: the first counterexample printed (the first
+ * property in property order, as the text output prints them) as a page.
+ * A search that found nothing has no execution to draw: that is said, and
+ * no file is written.
+ */
+static int run_html(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o,
+		    const struct fl_explore_result *res)
+{
+	for (int p = 0; p < FL_PROP__COUNT; p++)
+		if ((res->found & (1u << p)) && res->cex[p].found)
+			return fl_cli_html(o->html, sc, cfg, res->cex[p].schedule);
+	fprintf(stderr, "faultline run: --html %s: no counterexample to draw (nothing violated); "
+			"`faultline replay --html` draws any schedule\n", o->html);
+	return 0;
+}
+
 /* --kernel given: every violated property with its trace.  Returns the exit status. */
 static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, const struct fl_cli_opts *o)
 {
@@ -96,6 +113,8 @@ static int run_one(const struct fl_scenario *sc, const struct fl_config *cfg, co
 
 	rc = fl_cli_explore(sc, cfg, o, &res);
 	if (rc)
+		return rc;
+	if (o->html && (rc = run_html(sc, cfg, o, &res)))
 		return rc;
 	v = fl_cli_verdict(0, &res);
 	if (o->json) {
@@ -189,6 +208,11 @@ int fl_cmd_run(int argc, char **argv)
 		return FL_EXIT_USAGE;
 	if ((rc = fl_cli_load(files[0], &sc)))
 		return rc;
+	if (o.html && !o.kernel) {
+		fprintf(stderr, "faultline run: --html needs --kernel (one configuration, one counterexample)\n"
+				"(see faultline run --help)\n");
+		return FL_EXIT_USAGE;
+	}
 	if (!o.kernel)
 		return run_expectations(&sc, &o);
 	if ((rc = fl_cli_config(&o, o.kernel, NULL, &cfg)))
@@ -218,6 +242,8 @@ int fl_cmd_replay(int argc, char **argv)
 	if ((rc = fl_cli_load(files[0], &sc)) || (rc = fl_cli_config(&o, o.kernel, NULL, &cfg)))
 		return rc;
 	if ((rc = fl_cli_explore(&sc, &cfg, &o, &res)))
+		return rc;
+	if (o.html && (rc = fl_cli_html(o.html, &sc, &cfg, o.schedule)))
 		return rc;
 	if (o.json) {
 		json_result(stdout, &sc, &cfg, &res, -1, NULL);

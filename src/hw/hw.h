@@ -57,7 +57,11 @@ enum fl_obj_type {
 	FL_OT_UFFD,		/* userfaultfd contexts: messages and waiters */
 	FL_OT_SWAP,		/* 0: swap_map and the swap cache; 1 + slot: a slot's contents */
 	FL_OT_VIEWS,		/* the pins and pipe buffers the harness holds (check/spec.c) */
+	FL_OT_VMA_LOCK,		/* one VMA's rwsem (vma->vm_lock->lock): mm * FL_MAX_VMAS + slot */
+	FL_OT_VMA_SEQ,		/* one VMA's vm_lock_seq: mm * FL_MAX_VMAS + slot */
+	FL_OT_MM_SEQ,		/* an mm's mm_lock_seq */
 	FL_OT_INODE,		/* a shmem file's inode: i_rwsem, and i_private (a hole punch in progress) */
+	/* 0x1f0: sim/rcu.h's per-thread RCU read-side state */
 };
 #define FL_OBJ(type, idx)	(((uint32_t)(type) << 20) | (uint32_t)(idx))
 #define FL_OBJ_TYPE(o)		((o) >> 20)

@@ -44,6 +44,7 @@ static struct {
 	struct fl_mm_state mm;
 	struct fl_check_state chk;
 	struct interp_state is;
+	struct fl_rcu_state rcu;
 } snap;
 
 static jmp_buf init_env;
@@ -103,7 +104,16 @@ static void harness_get_page(struct fl_task *t, int vpn)
  */
 static void remember_ref(struct fl_task *t, int vpn, int pfn, bool pin)
 {
-	fl_sim_yield(FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_W, pin ? "the pin is held" : "the reference is held");
+	struct fl_footprint fp = { 0 };
+
+	/*
+	 * A pin (or pipe buffer) recorded here is judged by whether its
+	 * address was unmapped since GUP took the page (fl_spec_view_add):
+	 * ordered against munmap/exit forgetting the range (FL_OBJ_SPEC_MM).
+	 */
+	fl_fp_add(&fp, FL_OBJ(FL_OT_VIEWS, 0), FL_ACC_W);
+	fl_fp_add(&fp, FL_OBJ_SPEC_MM(t->mm), FL_ACC_R);
+	fl_sim_yield_fp(&fp, NULL, NULL, pin ? "the pin is held" : "the reference is held");
 	/* fl_scenario_check_limits() bounds the references a scenario can take. */
 	if (fl_is.nhrefs == FL_MAX_HREFS)
 		fl_sim_limit("more than %d get_page/pin references held (FL_MAX_HREFS)", FL_MAX_HREFS);
@@ -559,6 +569,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	for (int m = 0; m < FL_MAX_MM; m++)
 		fl_mm_init(m);
 	fl_mm.mm[0].live = 1;
+	fl_rcu_reset();
 	fl_spec_reset();
 	fl_chk.sd_tracked = fl_scenario_uses(sc, FL_OP_CLEAR_REFS);
 	uses_uffd = fl_scenario_uses(sc, FL_OP_UFFD_REGISTER);
@@ -580,6 +591,7 @@ int fl_interp_prepare(const struct fl_scenario *sc, const struct fl_policy *pol,
 	snap.mm = fl_mm;
 	snap.chk = fl_chk;
 	snap.is = fl_is;
+	snap.rcu = fl_rcu;
 	return 0;
 }
 
@@ -593,6 +605,7 @@ static void reset(void *ctx)
 	memcpy(&fl_mm, &snap.mm, sizeof(fl_mm));
 	fl_check_restore(&snap.chk);
 	memcpy(&fl_is, &snap.is, sizeof(fl_is));
+	fl_rcu = snap.rcu;
 	fl_sim_begin();
 }
 

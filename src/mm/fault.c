@@ -34,12 +34,67 @@ static bool access_error(const struct fl_vma *vma, bool write)
 	return !(vma->vm_flags & (VM_READ | VM_WRITE));
 }
 
+/*
+ * The per-VMA lock path (CONFIG_PER_VMA_LOCK, v6.4+): lock_vma_under_rcu,
+ * handle_mm_fault with FAULT_FLAG_VMA_LOCK.  Returns true when the fault is
+ * done (*ok: no SIGSEGV/SIGBUS), false to take mmap_lock (lock_mmap:).
+ */
+static bool do_fault_vma_locked(struct fl_task *t, int vpn, bool write, bool *ok)
+{
+	struct fl_vma_ref ref;
+	struct fl_vma *vma;
+	unsigned fault;
+
+	struct fl_vma early;
+
+	vma = fl_lock_vma_under_rcu(t, vpn, &ref);
+	if (!vma)
+		return false;
+	/*
+	 * vma_seq_order=relaxed: the loads of vm_flags / vm_page_prot were made
+	 * before the seq check (lock_vma_under_rcu's early step); the fault
+	 * works from what they returned, in a copy of the VMA.
+	 */
+	if (ref.early) {
+		early = *vma;
+		early.vm_flags = ref.vm_flags;
+		early.vm_page_prot = ref.vm_page_prot;
+		vma = &early;
+	}
+	if (access_error(vma, write)) {
+		fl_vma_end_read(t, &ref);
+		FL_TRACE("%s: %s not allowed by the VMA -> SIGSEGV (bad_area_nosemaphore)", fl_va(vpn),
+			 write ? "write" : "read");
+		*ok = false;
+		return true;
+	}
+	fault = fl_handle_mm_fault_ref(t, vma, vpn, (write ? FAULT_FLAG_WRITE : 0) | FAULT_FLAG_ALLOW_RETRY |
+				       FAULT_FLAG_VMA_LOCK, &ref);
+	/*
+	 * v6.4: the arch code always drops the VMA lock.  v6.6 ("mm: drop per-VMA
+	 * lock when returning VM_FAULT_RETRY"): a handler that returns
+	 * VM_FAULT_RETRY has dropped it already.
+	 */
+	if (FL_POL(PER_VMA_LOCK) < FL_PER_VMA_LOCK_SWAP_UFFD || !(fault & VM_FAULT_RETRY))
+		fl_vma_end_read(t, &ref);
+	if (!(fault & VM_FAULT_RETRY)) {
+		FL_TRACE("fault done under the per-VMA lock");
+		*ok = !(fault & (VM_FAULT_SIGSEGV | VM_FAULT_SIGBUS | VM_FAULT_OOM));
+		return true;
+	}
+	FL_TRACE("VM_FAULT_RETRY under the VMA lock: retry under mmap_lock");
+	return false;
+}
+
 /* Returns false when the access gets SIGSEGV. */
 static bool do_user_addr_fault(struct fl_task *t, int vpn, bool write)
 {
 	struct fl_vma *vma;
 	unsigned fault;
+	bool ok;
 
+	if (fl_per_vma_lock() && do_fault_vma_locked(t, vpn, write, &ok))
+		return ok;
 	fl_mmap_read_lock(t, t->mm);		/* lock_mm_and_find_vma */
 	vma = fl_find_vma(t->mm, vpn);
 	if (!vma) {

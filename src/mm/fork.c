@@ -22,9 +22,16 @@ int fl_dup_mm(struct fl_task *t, int child)
 		struct fl_vma *src = &fl_mm.mm[parent].vma[i];
 		struct fl_vma *dst = &fl_mm.mm[child].vma[i];
 
-		if (!fl_vma_live(src) || (src->vm_flags & VM_DONTCOPY))
+		if (!fl_vma_live(src))
 			continue;
+		/* fb49c455323f: no VMA-locked fault may run on the source while it is copied. */
+		if (FL_POL(FORK_VMA_LOCK))
+			fl_vma_start_write(t, parent, src);
+		if (src->vm_flags & VM_DONTCOPY)
+			continue;
+		fl_vma_modify(t, parent, src, "dup_mmap: copy_page_range");
 		*dst = *src;	/* vm_area_dup; shmem VMAs share the object */
+		fl_vma_init_lock(child, i);	/* vm_area_dup: the copy's lock starts unlocked */
 		/* dup_userfaultfd without UFFD_FEATURE_EVENT_FORK: the child is not registered. */
 		dst->vm_flags &= ~(VM_UFFD_MISSING | VM_UFFD_WP);
 		/* dup_mmap: mlock is not inherited (VM_LOCKED_MASK cleared in the child's copy). */

@@ -33,6 +33,8 @@
  *  - gup_unshare (gup_must_unshare): see there.
  */
 #include <errno.h>
+
+#include "mm/hooks.h"
 #include "mm/mm.h"
 
 
@@ -124,6 +126,7 @@ static int gup_fast(struct fl_task *t, int vpn, unsigned gup_flags)
 		ungrab_page(pfn, gup_flags);
 		return -1;
 	}
+	fl_mm_hooks.gup_grabbed(t->mm, vpn);
 	return pfn;
 }
 
@@ -191,8 +194,10 @@ static int follow_page_pte(struct fl_task *t, const struct fl_vma *vma, int vpn,
 		pfn = -1;
 		goto out;
 	}
-	if (gup_flags & (FOLL_GET | FOLL_PIN))
+	if (gup_flags & (FOLL_GET | FOLL_PIN)) {
 		try_grab_page(pfn, gup_flags);
+		fl_mm_hooks.gup_grabbed(t->mm, vpn);
+	}
 out:
 	fl_pte_unlock(t, t->mm, vpn);
 	return pfn;

@@ -19,7 +19,9 @@
 /* What the model itself can tell is wrong (the oracle's property for each). */
 enum fl_mm_violation {
 	FL_MMV_REFCOUNT,	/* a negative count, or refcount < mapcount */
-	FL_MMV_USE_AFTER_FREE,	/* a PTE or TLB entry reaches a freed page */
+	FL_MMV_USE_AFTER_FREE,	/* a PTE or TLB entry reaches a freed page, or a thread a freed VMA */
+	FL_MMV_VMA_FALSE_UNLOCKED,	/* vma_start_read succeeded on a VMA write-locked in this epoch */
+	FL_MMV_VMA_RACE,	/* a writer changed a VMA that a fault holds read-locked */
 };
 
 struct fl_mm_hooks {
@@ -34,6 +36,13 @@ struct fl_mm_hooks {
 	void (*zero_range)(int mm, int start, int end);
 	void (*fork)(int parent, int child);
 	void (*fork_copy_page)(int parent, int child, int vpn);
+	/*
+	 * GUP took a reference or pin on the page @vpn maps, in the step that
+	 * found it mapped there (follow_page_pte under the PTL, or GUP-fast's
+	 * re-check of the PTE).  A later munmap of @vpn ends what the caller
+	 * may expect of the page (zero_range).
+	 */
+	void (*gup_grabbed)(int mm, int vpn);
 	/* A page whose first word @tag wrote became visible at @vpn (UFFDIO_COPY). */
 	void (*page_filled)(int mm, int vpn, uint32_t tag, int pfn);
 	/* UFFDIO_WRITEPROTECT on [start, end) begins / returns; a PTE it left uffd-wp; wp dropped (register, truncation). */
@@ -41,6 +50,9 @@ struct fl_mm_hooks {
 	void (*uffd_wp_end)(int mm, int tid, int start, int end, bool enable, bool ok);
 	void (*uffd_wp_covered)(int mm, int tid, int vpn);
 	void (*uffd_wp_dropped)(int mm, int start, int end);
+	/* mprotect on [start, end) begins / returns (@ro: no write permission left). */
+	void (*mprotect_begin)(int mm, int tid, int start, int end);
+	void (*mprotect_end)(int mm, int tid, int start, int end, bool ro, bool ok);
 	/*
 	 * A page leaves a shmem file (hole punch): its contents are zero from
 	 * now on.  The caller's step announces shm_spec_obj(obj, pgoff).

@@ -61,12 +61,24 @@ void fl_mmap_write_lock(struct fl_task *t, int mm)
 	FL_TRACE("P%d", mm);
 }
 
+/* The release step; with per-VMA locks it also bumps mm_lock_seq (vma_end_write_all). */
+static void write_release_step(int mm, const char *what)
+{
+	struct fl_footprint fp = { 0 };
+
+	fl_fp_add(&fp, fl_obj_mmap_lock(mm), FL_ACC_REL);
+	if (fl_per_vma_lock())
+		fl_fp_add(&fp, fl_obj_mm_seq(mm), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, what);
+}
+
 void fl_mmap_write_unlock(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_write_unlock");
+	write_release_step(mm, "mmap_write_unlock");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_unlock by a non-owner");
+	fl_vma_write_unlock_mm(mm);
 	s->writer = 0;
 	FL_TRACE("P%d", mm);
 }
@@ -76,8 +88,9 @@ void fl_mmap_write_downgrade(struct fl_task *t, int mm)
 {
 	struct fl_rwsem *s = &fl_mm.mm[mm].mmap_lock;
 
-	fl_sim_yield(fl_obj_mmap_lock(mm), FL_ACC_REL, "mmap_write_downgrade");
+	write_release_step(mm, "mmap_write_downgrade");
 	FL_BUG_ON(s->writer != self_owner(t), "mmap_write_downgrade by a non-owner");
+	fl_vma_write_unlock_mm(mm);
 	s->writer = 0;
 	s->readers++;
 	FL_TRACE("P%d: now held for read", mm);
@@ -119,6 +132,20 @@ void fl_pte_unlock(struct fl_task *t, int mm, int vpn)
 	FL_BUG_ON(l->owner != self_owner(t), "PTL released by a non-owner");
 	l->owner = 0;
 	fl_sim_atomic_dec();
+}
+
+/*
+ * lockdep_assert_held(ptl), as pte_offset_map_lock's callers rely on: the
+ * running context (a thread, or init and teardown, which run outside every
+ * thread) holds the PTL of @vpn's page table.  The PTE setters in
+ * pgtable.c call it, so a model path that writes a PTE without the lock is
+ * a model bug, not a race the explorer reports.
+ */
+void fl_assert_pte_locked(int mm, int vpn)
+{
+	const struct fl_spinlock *l = &fl_mm.mm[mm].ptl[vpn / FL_PTES_PER_TABLE];
+
+	FL_BUG_ON(l->owner != (fl_sim.cur >= 0 ? fl_sim.cur + 1 : -1), "PTL not held");
 }
 
 static bool page_unlocked(const void *arg)

@@ -47,7 +47,8 @@ static unsigned do_anonymous_page(struct vm_fault *vmf)
 	pte_t entry;
 	int pfn;
 
-	fl_mmap_assert_locked(vmf->mm);
+	if (!(vmf->flags & FAULT_FLAG_VMA_LOCK))	/* assert_fault_locked */
+		fl_mmap_assert_locked(vmf->mm);
 	if (!(vmf->flags & FAULT_FLAG_WRITE) && FL_POL(ZERO_PAGE_READ) == FL_ZERO_PAGE_USED) {
 		entry = pte_mkspecial(pfn_pte(FL_ZERO_PFN, vma->vm_page_prot));
 		fl_pte_lock(t, vmf->mm, vmf->vpn);
@@ -517,7 +518,7 @@ static bool lock_page_or_retry(struct vm_fault *vmf, int pfn)
 	if (fl_trylock_page(t, pfn))
 		return true;
 	if ((vmf->flags & FAULT_FLAG_ALLOW_RETRY) && !(vmf->flags & FAULT_FLAG_TRIED)) {
-		fl_mmap_read_unlock(t, vmf->mm);
+		fl_release_fault_lock(vmf);
 		fl_sim_wait(fl_obj_pagelock(pfn), FL_ACC_ACQ_SH, page_unlocked, &fl_mm.page[pfn], true,
 			    "wait_on_page_locked");
 		FL_TRACE_AS("do_swap_page", "pfn %d was locked: mmap_lock dropped, waited for it: VM_FAULT_RETRY", pfn);
@@ -559,6 +560,11 @@ static unsigned do_swap_page(struct vm_fault *vmf)
 	pte_t pte;
 	int page;
 
+	/* v6.4 (17c05f18e541): no swap-in under the VMA lock; the arch code retries under mmap_lock. */
+	if ((vmf->flags & FAULT_FLAG_VMA_LOCK) && FL_POL(PER_VMA_LOCK) < FL_PER_VMA_LOCK_SWAP_UFFD) {
+		FL_TRACE("swap PTE under the VMA lock: VM_FAULT_RETRY");
+		return VM_FAULT_RETRY;
+	}
 	page = fl_lookup_swap_cache(t, slot);
 	if (page < 0) {
 		page = fl_swapin_readahead(t, slot);
@@ -717,11 +723,27 @@ unlock:
  */
 unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags)
 {
+	return fl_handle_mm_fault_ref(t, vma, vpn, flags, NULL);
+}
+
+unsigned fl_handle_mm_fault_ref(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags,
+				const struct fl_vma_ref *ref)
+{
 	struct vm_fault vmf = {
 		.task = t, .vma = vma, .mm = t->mm, .vpn = vpn, .flags = flags, .page = -1,
 	};
 
-	fl_mmap_assert_locked(t->mm);
+	if (flags & FAULT_FLAG_VMA_LOCK) {	/* assert_fault_locked */
+		if (ref)
+			vmf.vref = *ref;
+		else
+			vmf.vref = (struct fl_vma_ref){ .mm = t->mm, .slot = fl_vma_slot(t->mm, vma),
+							.gen = fl_mm.mm[t->mm].vl[fl_vma_slot(t->mm, vma)].gen };
+		FL_BUG_ON(t->tid >= 0 && !(fl_mm.mm[t->mm].vl[vmf.vref.slot].readers_mask & (1u << t->tid)),
+			  "a FAULT_FLAG_VMA_LOCK fault without the VMA read lock");
+	} else {
+		fl_mmap_assert_locked(t->mm);
+	}
 	FL_TRACE("%s fault at %s", (flags & FAULT_FLAG_WRITE) ? "write" : (flags & FAULT_FLAG_UNSHARE) ? "unshare" : "read",
 		 fl_va(vpn));
 	return handle_pte_fault(&vmf);

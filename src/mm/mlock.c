@@ -19,21 +19,24 @@
 #include "mm/mm.h"
 
 /*
- * mlock_fixup for [start, end), one whole VMA after the split: set
- * VM_LOCKED.  (mlock_vma_pages_range then moves the present pages to the
- * unevictable list: nothing the model tracks.)  Enter: mmap_lock
- * write-held.
+ * mlock_fixup for [start, end) of @vma: nothing if it is VM_LOCKED already
+ * (newflags == oldflags); else vma_start_write, the split, and VM_LOCKED on
+ * the piece, in the step that writes the VMA (as mprotect_fixup: a fault
+ * under the VMA lock must see the change as one).  (mlock_vma_pages_range
+ * then moves the present pages to the unevictable list: nothing the model
+ * tracks.)  Enter: mmap_lock write-held.
  */
-static int mlock_fixup(struct fl_task *t, int start, int end)
+static int mlock_fixup(struct fl_task *t, struct fl_vma *vma, int start, int end)
 {
-	struct fl_vma *vma;
-
+	if (vma->vm_flags & VM_LOCKED)
+		return 0;
+	fl_vma_start_write(t, t->mm, vma);
+	fl_vma_modify(t, t->mm, vma, "mlock_fixup");
 	fl_vma_split_range(t->mm, start, end);
-	vma = fl_find_vma(t->mm, start);
-	if (!(vma->vm_flags & VM_LOCKED)) {
-		vma->vm_flags |= VM_LOCKED;
-		FL_TRACE("P%d %s..%s: VM_LOCKED", t->mm, fl_va(start), fl_va(end - 1));
-	}
+	vma = fl_vma_at(t->mm, start);
+	fl_vma_assert_write_locked(t->mm, vma);	/* vm_flags_reset_once */
+	vma->vm_flags |= VM_LOCKED;
+	FL_TRACE("P%d %s..%s: VM_LOCKED", t->mm, fl_va(start), fl_va(end - 1));
 	return 0;
 }
 
@@ -56,7 +59,7 @@ static int apply_vma_lock_flags(struct fl_task *t, int vpn, int npages)
 			return -ENOMEM;
 		}
 		tmp = vma->end < end ? vma->end : end;
-		err = mlock_fixup(t, nstart, tmp);
+		err = mlock_fixup(t, vma, nstart, tmp);
 		if (err)
 			return err;
 		nstart = tmp;

@@ -27,6 +27,7 @@
 #include "hw/hw.h"
 #include "policy/policy.h"
 #include "sim/log.h"
+#include "sim/rcu.h"
 #include "sim/sim.h"
 
 #define FL_MAX_VMAS	16
@@ -98,14 +99,37 @@ struct fl_spinlock {
 	int8_t owner;		/* tid + 1, -1 for init, 0 when free */
 };
 
+/*
+ * The per-VMA lock of one VMA slot (include/linux/mm_types.h: vm_lock,
+ * vm_lock_seq), kept beside the VMA so that copying a struct fl_vma
+ * (vm_area_dup, split) never copies lock state.  The slot is the VMA's
+ * memory: gen counts its allocations, and freed says how the last one
+ * ended, so a thread still holding the old pointer is caught (vma_lock.c).
+ */
+struct fl_vma_lock {
+	struct fl_rwsem lock;		/* the per-VMA rwsem */
+	uint8_t readers_mask;		/* which tids hold it for read (for race reports) */
+	uint8_t write_waiters;		/* threads blocked in down_write (RWSEM_FLAG_WAITERS) */
+	uint8_t freed;			/* FL_VMA_LIVE, FL_VMA_FREED (kmem_cache_free), FL_VMA_RCU (call_rcu pending) */
+	uint16_t gen;			/* allocations of this slot */
+	uint32_t vm_lock_seq;		/* masked to the seq width; "-1" is the mask */
+	uint32_t ghost_epoch;		/* mm ghost epoch it was write-locked in (0: never): no wrap */
+	uint32_t free_stamp;		/* fl_rcu_stamp() of the free */
+};
+enum { FL_VMA_LIVE, FL_VMA_FREED, FL_VMA_RCU, FL_VMA_TYPESAFE };
+
 struct fl_mm {
 	uint8_t live;
 	struct fl_rwsem mmap_lock;
+	uint32_t mm_lock_seq;		/* per-VMA locks: bumped by mmap_write_unlock/downgrade (masked) */
+	uint32_t ghost_epoch;		/* the same count, unmasked, from 1: the oracle's epoch */
 	int8_t tlb_flush_pending;	/* inc_/dec_tlb_flush_pending */
 	uint8_t has_pinned;
 	uint32_t write_protect_seq;	/* odd while fork copies a COW mapping (gup_fast_fork) */
 	struct fl_spinlock ptl[FL_TABLES];
 	struct fl_vma vma[FL_MAX_VMAS];
+	struct fl_vma_lock vl[FL_MAX_VMAS];
+	uint8_t fault_mask[FL_MAX_VMAS];	/* tids whose fault holds the VMA's read lock (oracle) */
 };
 
 /* A thread sleeping in handle_userfault, and the message it queued. */
@@ -176,6 +200,7 @@ struct fl_task {
 #define FAULT_FLAG_ALLOW_RETRY	(1u << 2)
 #define FAULT_FLAG_UNSHARE	(1u << 10)	/* c89357e27f20 (v5.19): make exclusive, not writable */
 #define FAULT_FLAG_TRIED	(1u << 5)
+#define FAULT_FLAG_VMA_LOCK	(1u << 12)	/* the fault holds the VMA's lock, not mmap_lock */
 #define VM_FAULT_OOM		(1u << 0)
 #define VM_FAULT_SIGBUS		(1u << 1)
 #define VM_FAULT_WRITE		(1u << 3)
@@ -183,12 +208,22 @@ struct fl_task {
 #define VM_FAULT_SIGSEGV	(1u << 6)
 #define VM_FAULT_RETRY		(1u << 10)
 
+/* A VMA pointer a reader holds across steps: the slot and the allocation it saw. */
+struct fl_vma_ref {
+	int mm, slot;
+	uint16_t gen;
+	/* vma_seq_order=relaxed: the fault's early loads of vm_flags / vm_page_prot (valid if early). */
+	bool early;
+	uint32_t vm_flags, vm_page_prot;
+};
+
 struct vm_fault {
 	struct fl_task *task;
 	struct fl_vma *vma;
 	int mm;
 	int vpn;
 	unsigned flags;		/* FAULT_FLAG_* */
+	struct fl_vma_ref vref;	/* with FAULT_FLAG_VMA_LOCK: the locked VMA */
 	pte_t orig_pte;		/* snapshot taken before the PTL: re-checked after every relock */
 	int page;		/* pfn of the page behind orig_pte, -1 if none */
 };
@@ -206,6 +241,30 @@ static inline uint32_t fl_obj_swap(void) { return FL_OBJ(FL_OT_SWAP, 0); }
 /* The data of one swap slot (the disk). */
 static inline uint32_t fl_obj_swap_slot(int slot) { return FL_OBJ(FL_OT_SWAP, 1 + slot); }
 
+static inline uint32_t fl_obj_vma_lock(int mm, int slot) { return FL_OBJ(FL_OT_VMA_LOCK, mm * FL_MAX_VMAS + slot); }
+static inline uint32_t fl_obj_vma_seq(int mm, int slot) { return FL_OBJ(FL_OT_VMA_SEQ, mm * FL_MAX_VMAS + slot); }
+static inline uint32_t fl_obj_mm_seq(int mm) { return FL_OBJ(FL_OT_MM_SEQ, mm); }
+
+/* --- vma_lock.c: per-VMA locks (include/linux/mmap_lock.h, mm/mmap_lock.c) --- */
+static inline int fl_vma_slot(int mm, const struct fl_vma *vma) { return (int)(vma - fl_mm.mm[mm].vma); }
+static inline bool fl_per_vma_lock(void) { return FL_POL(PER_VMA_LOCK) != FL_PER_VMA_LOCK_OFF; }
+void fl_vma_init_lock(int mm, int slot);			/* vma_init_lock / vm_area_dup */
+void fl_vma_start_write(struct fl_task *t, int mm, struct fl_vma *vma);
+void fl_vma_start_write_range(struct fl_task *t, int mm, int start, int end, const char *why);
+bool fl_vma_start_read(struct fl_task *t, const struct fl_vma_ref *r);
+void fl_vma_end_read(struct fl_task *t, const struct fl_vma_ref *r);
+void fl_vma_assert_write_locked(int mm, const struct fl_vma *vma);
+/* A writer changes @vma (its fields or the page tables under it): KCSAN-like check against VMA-locked readers. */
+void fl_vma_modify(struct fl_task *t, int mm, const struct fl_vma *vma, const char *what);
+void fl_vma_free(struct fl_task *t, int mm, int slot);
+void fl_vma_mark_detached_wait(struct fl_task *t, int mm, int slot);	/* v6.15: readers drain first */	/* vm_area_free: at once or via call_rcu */
+bool fl_vma_slot_reusable(int mm, int slot);
+void fl_vma_mark_new_locked(int mm, struct fl_vma *vma);	/* a new VMA nobody can reach yet */
+void fl_vma_write_unlock_mm(int mm);			/* mm_lock_seq++: in mmap_write_unlock/downgrade */
+struct fl_vma *fl_lock_vma_under_rcu(struct fl_task *t, int vpn, struct fl_vma_ref *ref);
+/* release_fault_lock: the VMA lock or mmap_lock, whichever the fault holds. */
+void fl_release_fault_lock(struct vm_fault *vmf);
+
 /* --- locking.c ------------------------------------------------------------ */
 void fl_mmap_read_lock(struct fl_task *t, int mm);
 void fl_mmap_read_unlock(struct fl_task *t, int mm);
@@ -217,6 +276,8 @@ void fl_mmap_assert_write_locked(int mm);
 /* pte_offset_map_lock / pte_unmap_unlock: the PTL of the table holding @vpn. */
 void fl_pte_lock(struct fl_task *t, int mm, int vpn);
 void fl_pte_unlock(struct fl_task *t, int mm, int vpn);
+/* lockdep_assert_held(ptl): the running context holds that PTL (else a model bug). */
+void fl_assert_pte_locked(int mm, int vpn);
 bool fl_trylock_page(struct fl_task *t, int pfn);
 void fl_lock_page(struct fl_task *t, int pfn);
 void fl_unlock_page(struct fl_task *t, int pfn);
@@ -276,6 +337,9 @@ void fl_tlb_finish_mmu(struct fl_task *t, struct mmu_gather *tlb);
 
 /* --- memory.c: the fault path, zap, copy ------------------------------- */
 unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags);
+/* With FAULT_FLAG_VMA_LOCK from the arch code: @ref is the locked VMA, @vma what the fault reads of it. */
+unsigned fl_handle_mm_fault_ref(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags,
+				const struct fl_vma_ref *ref);
 /* unmap_mapping_pages: zap every PTE of every mm that maps pages [pgoff, pgoff + n) of shmem @obj. */
 void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool drop_markers);
 void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end);
@@ -298,6 +362,8 @@ void fl_unpin_user_page(int pfn);
 
 /* --- mmap.c ---------------------------------------------------------------- */
 struct fl_vma *fl_find_vma(int mm, int vpn);
+/* The same lookup without a step of its own: inside a step that already announced the VMA list. */
+struct fl_vma *fl_vma_at(int mm, int vpn);
 int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 or -errno */
 int fl_do_mmap_file(struct fl_task *t, int vpn, int npages, uint32_t vm_flags, int obj, int pgoff);
 int fl_do_munmap(struct fl_task *t, int vpn, int npages);

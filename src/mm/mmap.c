@@ -18,6 +18,7 @@ void fl_mm_init(int mm)
 	memset(&fl_mm.mm[mm], 0, sizeof(fl_mm.mm[mm]));
 	for (int i = 0; i < FL_MAX_VMAS; i++)
 		fl_mm.mm[mm].vma[i].shmem = -1;
+	fl_mm.mm[mm].ghost_epoch = 1;
 }
 
 /*
@@ -45,9 +46,8 @@ void fl_vma_set_page_prot(struct fl_vma *vma)
 	vma->vm_page_prot = prot;
 }
 
-struct fl_vma *fl_find_vma(int mm, int vpn)
+struct fl_vma *fl_vma_at(int mm, int vpn)
 {
-	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "find_vma");
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
@@ -57,11 +57,20 @@ struct fl_vma *fl_find_vma(int mm, int vpn)
 	return NULL;
 }
 
+struct fl_vma *fl_find_vma(int mm, int vpn)
+{
+	fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "find_vma");
+	return fl_vma_at(mm, vpn);
+}
+
+/* vm_area_alloc: a free slot (not one whose call_rcu free is pending), its lock initialised. */
 static struct fl_vma *vma_alloc(int mm)
 {
 	for (int i = 0; i < FL_MAX_VMAS; i++)
-		if (!fl_mm.mm[mm].vma[i].used)
+		if (!fl_mm.mm[mm].vma[i].used && fl_vma_slot_reusable(mm, i)) {
+			fl_vma_init_lock(mm, i);
 			return &fl_mm.mm[mm].vma[i];
+		}
 	/* The kernel's limit is vm.max_map_count (65530): far beyond any litmus test. */
 	fl_sim_limit("P%d needs more than %d VMAs (FL_MAX_VMAS)", mm, FL_MAX_VMAS);
 }
@@ -77,6 +86,8 @@ static void remove_vmas_step(int mm, const char *what)
 
 	fl_fp_add(&fp, fl_obj_vma(mm), FL_ACC_W);
 	fl_fp_add(&fp, FL_OBJ_SPEC_MM(mm), FL_ACC_W);
+	if (fl_per_vma_lock())
+		fl_rcu_footprint(&fp);	/* call_rcu's stamp: ordered against every read-side section */
 	fl_sim_yield_fp(&fp, NULL, NULL, what);
 }
 
@@ -88,7 +99,8 @@ static void split_vma(int mm, struct fl_vma *vma, int at)
 	if (at <= vma->start || at >= vma->end)
 		return;
 	n = vma_alloc(mm);
-	*n = *vma;
+	*n = *vma;	/* vm_area_dup: the lock is the new slot's, never the original's */
+	fl_vma_mark_new_locked(mm, n);	/* vma_prepare: the inserted piece is write-locked too */
 	n->start = (uint16_t)at;
 	if (n->shmem >= 0)
 		n->pgoff = (uint16_t)(vma->pgoff + at - vma->start);
@@ -133,6 +145,7 @@ static int do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags, in
 	}
 	vma = vma_alloc(mm);
 	memset(vma, 0, sizeof(*vma));
+	fl_vma_mark_new_locked(mm, vma);	/* write-locked before it becomes visible (vm_flags_set / 33313a747e81) */
 	vma->used = 1;
 	vma->start = (uint16_t)vpn;
 	vma->end = (uint16_t)(vpn + npages);
@@ -172,17 +185,22 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 	int mm = t->mm, n = 0, end = vpn + npages;
 
 	fl_mmap_write_lock(t, mm);
+	fl_vma_start_write_range(t, mm, vpn, end, "split_vma: write-locked");
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "detach_vmas_to_be_unmapped");
 	fl_vma_split_range(mm, vpn, end);
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
 		if (fl_vma_live(v) && v->start >= vpn && v->end <= end) {
+			fl_vma_assert_write_locked(mm, v);	/* vma_mark_detached */
 			v->detached = 1;
 			n++;
 		}
 	}
 	FL_TRACE("P%d detach %s..%s: %d vma%s", mm, fl_va(vpn), fl_va(end - 1), n, n == 1 ? "" : "s");
+	for (int i = 0; i < FL_MAX_VMAS; i++)
+		if (fl_mm.mm[mm].vma[i].used && fl_mm.mm[mm].vma[i].detached)
+			fl_vma_mark_detached_wait(t, mm, i);
 	fl_mmap_write_downgrade(t, mm);
 	/*
 	 * unmap_region: until tlb_finish_mmu has flushed, other CPUs may still
@@ -202,8 +220,10 @@ int fl_do_munmap(struct fl_task *t, int vpn, int npages)
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
-		if (v->used && v->detached)
+		if (v->used && v->detached) {
 			v->used = v->detached = 0;
+			fl_vma_free(t, mm, i);	/* vm_area_free */
+		}
 	}
 	fl_mm_hooks.zero_range(mm, vpn, end);
 	fl_mmap_read_unlock(t, mm);
@@ -216,6 +236,7 @@ int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages)
 	int mm = t->mm, end = vpn + npages;
 
 	fl_mmap_write_lock(t, mm);
+	fl_vma_start_write_range(t, mm, vpn, end, "madvise_update_vma: write-locked");
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "madvise_behavior");
 	fl_vma_split_range(mm, vpn, end);
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
@@ -245,6 +266,7 @@ int fl_map_device_pfns(struct fl_task *t, int vpn, int npages, bool pfnmap, int 
 	for (int i = 0; i < npages; i++)
 		pfns[i] = -1;
 	fl_mmap_write_lock(t, mm);
+	fl_vma_start_write_range(t, mm, vpn, end, "vm_flags_set: write-locked");
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, pfnmap ? "remap_pfn_range" : "vm_insert_pfn");
 	fl_vma_split_range(mm, vpn, end);
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
@@ -293,8 +315,11 @@ void fl_exit_mmap(struct fl_task *t, int mm)
 	}
 	fl_tlb_finish_mmu(t, &tlb);
 	remove_vmas_step(mm, "remove_vma");
-	for (int i = 0; i < FL_MAX_VMAS; i++)
+	for (int i = 0; i < FL_MAX_VMAS; i++) {
+		if (fl_mm.mm[mm].vma[i].used)
+			fl_vma_free(t, mm, i);
 		fl_mm.mm[mm].vma[i].used = 0;
+	}
 	fl_mm_hooks.zero_range(mm, 0, FL_VPNS);
 	FL_TRACE("P%d address space gone", mm);
 }

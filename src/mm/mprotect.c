@@ -177,6 +177,7 @@ long fl_change_protection(struct fl_task *t, struct fl_vma *vma, int start, int 
 	return pages;
 }
 
+/* find_vma inside a step that already covers the VMA list. */
 /*
  * mprotect_fixup for [start, end), which is exactly the VMA @v (split
  * already): new vm_flags and vm_page_prot, change_protection, and, for a
@@ -189,6 +190,7 @@ static void mprotect_fixup(struct fl_task *t, struct fl_vma *v, uint32_t vm_prot
 {
 	uint32_t oldflags = v->vm_flags;
 
+	fl_vma_assert_write_locked(t->mm, v);	/* vm_flags_reset */
 	v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE)) | vm_prot;
 	fl_vma_set_page_prot(v);
 	FL_TRACE("P%d vma [%d, %d) now %s", t->mm, v->start, v->end,
@@ -216,6 +218,7 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 {
 	int mm = t->mm, end = vpn + npages, nstart = vpn, ret = 0;
 
+	fl_mm_hooks.mprotect_begin(mm, t->tid, vpn, end);
 	fl_mmap_write_lock(t, mm);
 	while (nstart < end) {
 		struct fl_vma *v = fl_find_vma(mm, nstart);
@@ -227,15 +230,32 @@ int fl_do_mprotect(struct fl_task *t, int vpn, int npages, uint32_t vm_prot)
 			break;
 		}
 		tmp = v->end < end ? v->end : end;
-		fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mprotect_fixup");
+		/*
+		 * vma_start_write before the split and the new flags (only this
+		 * thread changes vm_flags now); a VMA whose flags stay is neither
+		 * locked nor changed.
+		 */
+		if ((v->vm_flags & (VM_READ | VM_WRITE)) != vm_prot) {
+			fl_vma_start_write(t, mm, v);
+			fl_vma_modify(t, mm, v, "mprotect_fixup");
+		} else {
+			fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "mprotect_fixup");
+		}
 		if ((v->vm_flags & (VM_READ | VM_WRITE)) == vm_prot) {
 			nstart = tmp;	/* newflags == oldflags: nothing to do, no split */
 			continue;
 		}
 		fl_vma_split_range(mm, nstart, tmp);
-		mprotect_fixup(t, fl_find_vma(mm, nstart), vm_prot);
+		/*
+		 * The piece to change, found within the step that writes the VMA
+		 * list (fl_find_vma would announce a step that only reads it, and
+		 * the new flags would be written in that one: a fault under the
+		 * VMA lock must see the write as one).
+		 */
+		mprotect_fixup(t, fl_vma_at(mm, nstart), vm_prot);
 		nstart = tmp;
 	}
 	fl_mmap_write_unlock(t, mm);
+	fl_mm_hooks.mprotect_end(mm, t->tid, vpn, end, !(vm_prot & VM_WRITE), ret == 0);
 	return ret;
 }

@@ -42,6 +42,7 @@ static void set_pte(int mm, int vpn, pte_t pte)
 
 void fl_set_pte_at(int mm, int vpn, pte_t pte)
 {
+	fl_assert_pte_locked(mm, vpn);
 	fl_sim_yield(FL_OBJ_PTE(mm, vpn), FL_ACC_W, "set_pte_at");
 	set_pte(mm, vpn, pte);
 }
@@ -51,6 +52,7 @@ void fl_set_pte_at_with(int mm, int vpn, pte_t pte, uint32_t extra_obj)
 {
 	struct fl_footprint fp = { 0 };
 
+	fl_assert_pte_locked(mm, vpn);
 	fl_fp_add(&fp, FL_OBJ_PTE(mm, vpn), FL_ACC_W);
 	fl_fp_add(&fp, extra_obj, FL_ACC_W);
 	fl_sim_yield_fp(&fp, NULL, NULL, "set_pte_at");
@@ -61,6 +63,7 @@ pte_t fl_ptep_get_and_clear(int mm, int vpn)
 {
 	pte_t old;
 
+	fl_assert_pte_locked(mm, vpn);
 	fl_sim_yield(FL_OBJ_PTE(mm, vpn), FL_ACC_W, "ptep_get_and_clear");
 	old = fl_hw.pgtable[mm][vpn];
 	check_stale(mm, vpn, old);
@@ -71,6 +74,7 @@ pte_t fl_ptep_get_and_clear(int mm, int vpn)
 /* x86 ptep_set_wrprotect: an atomic clear of the RW bit, so hardware A/D updates are kept. */
 void fl_ptep_set_wrprotect(int mm, int vpn)
 {
+	fl_assert_pte_locked(mm, vpn);
 	fl_sim_yield(FL_OBJ_PTE(mm, vpn), FL_ACC_W, "ptep_set_wrprotect");
 	fl_hw.pgtable[mm][vpn] &= ~(pte_t)_PAGE_RW;
 }
@@ -80,6 +84,7 @@ bool fl_ptep_test_and_clear_young(int mm, int vpn)
 {
 	bool young;
 
+	fl_assert_pte_locked(mm, vpn);
 	fl_sim_yield(FL_OBJ_PTE(mm, vpn), FL_ACC_W, "ptep_test_and_clear_young");
 	young = pte_young(fl_hw.pgtable[mm][vpn]);
 	fl_hw.pgtable[mm][vpn] &= ~(pte_t)_PAGE_ACCESSED;

@@ -377,7 +377,7 @@ unsigned fl_shmem_falloc_wait(struct vm_fault *vmf, int obj, int pgoff)
 	FL_TRACE("shmem %d page %d: a hole punch is in progress here: wait for it%s", obj, pgoff,
 		 unlock ? " (mmap_lock dropped)" : "");
 	if (unlock)
-		fl_mmap_read_unlock(vmf->task, vmf->mm);
+		fl_release_fault_lock(vmf);	/* maybe_unlock_mmap_for_io: mmap_lock or the VMA lock */
 	fl_sim_wait(fl_obj_inode(obj), FL_ACC_R, falloc_done, &w, true, "shmem_falloc_wait: schedule");
 	return unlock ? VM_FAULT_RETRY : VM_FAULT_NOPAGE;
 }

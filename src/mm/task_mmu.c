@@ -69,9 +69,11 @@ static void clear_refs_walk(struct fl_task *t, int mm)
 }
 
 /* Clear VM_SOFTDIRTY on every VMA.  Enter: mmap_lock write-held. */
-static void clear_vma_softdirty(int mm)
+static void clear_vma_softdirty(struct fl_task *t, int mm)
 {
 	fl_mmap_assert_write_locked(mm);
+	/* vm_flags_clear write-locks each VMA (per-VMA locks): a fault may be reading vm_page_prot. */
+	fl_vma_start_write_range(t, mm, 0, FL_VPNS, "clear_refs: VMAs write-locked");
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "clear VM_SOFTDIRTY");
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		struct fl_vma *v = &fl_mm.mm[mm].vma[i];
@@ -115,14 +117,14 @@ int fl_clear_refs_write(struct fl_task *t, int type)
 	if (flush != FL_CLEAR_REFS_FLUSH_MM)
 		fl_tlb_gather_mmu(&tlb, mm, true);	/* tlb_gather_mmu(&tlb, mm, 0, -1) */
 	if (write_locked)
-		clear_vma_softdirty(mm);
+		clear_vma_softdirty(t, mm);
 	if (flush == FL_CLEAR_REFS_FLUSH_MM)
 		fl_inc_tlb_flush_pending(mm);
 	if (!write_locked && any_vma_softdirty(mm)) {
 		/* Drop the read lock to clear VM_SOFTDIRTY under the write lock, then downgrade. */
 		fl_mmap_read_unlock(t, mm);
 		fl_mmap_write_lock(t, mm);
-		clear_vma_softdirty(mm);
+		clear_vma_softdirty(t, mm);
 		fl_mmap_write_downgrade(t, mm);
 	}
 	vmas_wrprotect_pending(t, mm, 1);

@@ -66,6 +66,7 @@ int fl_userfaultfd_register(struct fl_task *t, int vpn, int npages, unsigned mod
 	if (mode & UFFDIO_REGISTER_MODE_WP)
 		vm_flags |= VM_UFFD_WP;
 	fl_mmap_write_lock(t, mm);
+	fl_vma_start_write_range(t, mm, vpn, end, "userfaultfd_register: VMAs write-locked");
 	fl_sim_yield(fl_obj_vma(mm), FL_ACC_W, "userfaultfd_register");
 	/* The pre-scan: every VMA of the range must accept the mode, or nothing is registered. */
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
@@ -416,7 +417,7 @@ unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp)
 				      .vpn = (int16_t)vmf->vpn };
 	FL_TRACE("%s fault at %s: message queued", wp ? "wp" : "missing", fl_va(vmf->vpn));
 	wait = must_wait(vmf, wp);
-	fl_mmap_read_unlock(t, vmf->mm);
+	fl_release_fault_lock(vmf);	/* mmap_lock, or the VMA lock (v6.6: "mm: handle userfaults under VMA lock") */
 	if (wait)
 		fl_sim_wait_user(fl_obj_uffd(), FL_ACC_W, waiter_woken, w, "handle_userfault");
 	w->used = 0;

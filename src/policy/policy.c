@@ -315,6 +315,118 @@ static const struct fl_switch_desc switches[FL_SW__COUNT] = {
 			  "\"mm: don't put pinned pages into the swap cache\": if page_maybe_dma_pinned(), keep the page as it is (keep_locked) before add_to_swap", false },
 		},
 	},
+	[FL_SW_PER_VMA_LOCK] = {
+		.name = "per_vma_lock",
+		.where = "do_user_addr_fault, lock_vma_under_rcu, do_swap_page, handle_userfault",
+		.doc = "which user faults run under the per-VMA lock (lock_vma_under_rcu, FAULT_FLAG_VMA_LOCK) instead of mmap_lock",
+		.nvalues = 4,
+		.values = {
+			{ "off", "", "", false, false, false,
+			  "no per-VMA locks: every fault takes mmap_lock for read (<= v6.3)", false },
+			{ "anon", "0bff0aaea03e", "v6.4", false, false, false,
+			  "\"x86/mm: try VMA lock-based page fault handling first\" and its series (\"Per-VMA locks\", Suren Baghdasaryan; the other ids are not confirmed here): lock_vma_under_rcu for anonymous VMAs that have an anon_vma; uffd-armed VMAs fall back (where exactly v6.4 refuses them is not confirmed) and do_swap_page returns VM_FAULT_RETRY under the VMA lock, and the arch code retries under mmap_lock after vma_end_read. Seed 004 is patch 12 of this series", false },
+			{ "swap_uffd", "1235ccd05b6d", "v6.6", false, true, false,
+			  "\"mm: handle swap page faults under per-VMA lock\" with \"mm: handle userfaults under VMA lock\" and \"mm: drop per-VMA lock when returning VM_FAULT_RETRY\": swap and userfault faults run under the VMA lock, which the handler drops (release_fault_lock) before it waits; the fault then retries under mmap_lock. Release from the series' date (July 2023), not confirmed", false },
+			{ "shared", "4ed4379881aa", "v6.7", false, true, false,
+			  "\"mm: handle shared faults under the VMA lock\" (after 350f6bbca1de, \"mm: allow per-VMA locks on file-backed VMAs\"): shmem faults too. Release from the patch date (October 2023), not confirmed", false },
+		},
+	},
+	[FL_SW_FORK_VMA_LOCK] = {
+		.name = "fork_vma_lock",
+		.where = "dup_mmap",
+		.doc = "whether fork write-locks each parent VMA before copying it, so no VMA-locked fault runs on it meanwhile",
+		.nvalues = 2,
+		.values = {
+			{ "none", "", "", false, false, false,
+			  "dup_mmap holds mmap_lock for write only: with per-VMA locks a parent fault can change the parent's VMA and PTEs while fork copies them (the v6.4 memory corruption, Jiri Slaby's report)", false },
+			{ "parent", "fb49c455323f", "v6.5", false, true, false,
+			  "\"fork: lock VMAs of the parent process when forking\": vma_start_write(mpnt) for each parent VMA in dup_mmap (Fixes: 0bff0aaea03e). Merged after v6.4 was released; release v6.5 (and the 6.4.y stable backport) not confirmed from the record here", false },
+		},
+	},
+	[FL_SW_VMA_END_READ] = {
+		.name = "vma_end_read",
+		.where = "vma_end_read",
+		.doc = "how a fault drops its VMA read lock",
+		.nvalues = 2,
+		.values = {
+			{ "rcu", "", "", false, false, false,
+			  "rcu_read_lock(); up_read(); rcu_read_unlock(): up_read may touch the rwsem after a writer took it (Jann Horn on seed 004), and the RCU section keeps the RCU-freed VMA alive until it is done", false },
+			{ "plain", "", "", true, false, false,
+			  "seed 004 (patch 12/41, v1): a bare up_read; a writer that wins the rwsem meanwhile may free the VMA before up_read's wakeup touches it", false },
+		},
+	},
+	[FL_SW_VMA_FREE] = {
+		.name = "vma_free",
+		.where = "vm_area_free, remove_vma",
+		.doc = "how an unmapped VMA (and its lock) is freed",
+		.nvalues = 2,
+		.values = {
+			{ "rcu", "", "", false, false, false,
+			  "CONFIG_PER_VMA_LOCK: call_rcu, so a lockless lookup under rcu_read_lock never touches freed memory", false },
+			{ "at_once", "", "", false, false, true,
+			  "kmem_cache_free at once: readers that found the VMA under RCU may touch freed memory", false },
+		},
+	},
+	[FL_SW_VMA_SEQ_BITS] = {
+		.name = "vma_seq_bits",
+		.where = "vma_start_read, vma_start_write, vma_end_write_all",
+		.doc = "width of mm_lock_seq and vm_lock_seq",
+		.nvalues = 2,
+		.values = {
+			{ "32", "", "", false, false, false,
+			  "int, as in the kernel: a wrap needs 2^32 mmap write unlocks", false },
+			{ "2", "", "", false, false, true,
+			  "2 bits, so the explorer reaches a wrap: a wrap may make an unlocked VMA look locked (a spurious fallback), never the reverse", false },
+		},
+	},
+	[FL_SW_VMA_CACHE] = {
+		.name = "vma_cache",
+		.where = "vm_area_free, vma_start_read, lock_vma_under_rcu",
+		.doc = "whether a freed VMA's memory can be reused while a lockless reader may still hold it",
+		.nvalues = 2,
+		.values = {
+			{ "rcu_free", "", "", false, false, false,
+			  "CONFIG_PER_VMA_LOCK (v6.4): vm_area_free defers the free through call_rcu; a reader inside rcu_read_lock never sees the memory reused", false },
+			{ "typesafe_by_rcu", "ef626c1698c1", "v6.15", false, true, false,
+			  "\"mm: make vma cache SLAB_TYPESAFE_BY_RCU\" (with vm_refcnt replacing the rwsem and the detached flag, modelled here with the rwsem's semantics): freed at once, so a VMA found under RCU may be freed and reused for another range (or mm) before the reader locks it; lock_vma_under_rcu's re-check of detached, the range (and vm_mm) after locking catches it.  The id is from a development-tree copy of the patch (link 2025-02-13) and the release from its date: neither confirmed", false },
+		},
+	},
+	[FL_SW_VMA_LOOKUP_RECHECK] = {
+		.name = "vma_lookup_recheck",
+		.where = "lock_vma_under_rcu",
+		.doc = "whether lock_vma_under_rcu re-checks, after vma_start_read, that the VMA is attached and covers the address",
+		.nvalues = 2,
+		.values = {
+			{ "on", "", "", false, false, false,
+			  "re-check detached and vm_start <= address < vm_end under the VMA lock; fail (fall back to mmap_lock) otherwise", false },
+			{ "off", "", "", false, false, true,
+			  "trust the lookup: a VMA detached, or freed and reused for another range, between the lookup and the lock is used for the fault anyway", false },
+		},
+	},
+	[FL_SW_VMA_SEQ_ORDER] = {
+		.name = "vma_seq_order",
+		.where = "vma_end_write_all, vma_start_read",
+		.doc = "memory ordering of mm_lock_seq against the VMA fields a writer changed before releasing it",
+		.nvalues = 2,
+		.values = {
+			{ "relaxed", "", "", false, false, false,
+			  "v6.4: WRITE_ONCE(mm_lock_seq) in mmap_write_unlock and READ_ONCE in vma_start_read: nothing orders the writer's vm_flags / vm_page_prot stores before the seq store, or the fault's loads of them after the seq load.  The model's relaxed mode: the fault's loads of vm_flags and vm_page_prot happen in a step of their own, anywhere between the lookup and the seq check", false },
+			{ "acquire_release", "b1f02b95758d", "v6.5", false, true, false,
+			  "\"mm: fix memory ordering for mm_lock_seq and vm_lock_seq\" (Jann Horn): smp_store_release of mm_lock_seq, smp_load_acquire in vma_start_read: a fault that sees the VMA unlocked sees every change made under the lock.  The release (v6.5-rc4) is from the seed 002/004 digest, not confirmed from the record here", false },
+		},
+	},
+	[FL_SW_VMA_READ_RECHECK] = {
+		.name = "vma_read_recheck",
+		.where = "vma_start_read",
+		.doc = "whether vma_start_read re-checks vm_lock_seq after down_read_trylock",
+		.nvalues = 2,
+		.values = {
+			{ "on", "", "", false, false, false,
+			  "re-check under the rwsem: a writer that marked the VMA between the lockless check and the trylock is seen", false },
+			{ "off", "", "", false, false, true,
+			  "only the lockless pre-check: a reader can succeed on a VMA write-locked in the current epoch (false unlocked)", false },
+		},
+	},
 };
 
 /*
@@ -333,7 +445,13 @@ static struct fl_preset presets[] = {
 	{ "v5.19", "PageAnonExclusive COW reuse (6c287605fd56), R/O pin unsharing (a7f226604170), uffd-wp on shmem", 0, NULL, { { 0 } } },
 	{ "v6.0", "mprotect maps dirty exclusive anon pages writable (64fe24a3e05e)", 0, NULL, { { 0 } } },
 	{ "v6.2", "... and clean ones (d84887739d5c); R/O long-term pins unshare the zero page and page-cache pages in COW mappings too (84209e87c696)", 0, NULL, { { 0 } } },
-	{ "latest", "every merged change modelled: v6.2 plus UFFDIO_WRITEPROTECT across VMAs (a1b92a3f1498, v6.4)", 0, NULL, { { 0 } } },
+	{ "v6.3", "as v6.2: the last release without per-VMA locks", 0, NULL, { { 0 } } },
+	{ "v6.4", "per-VMA locks for anonymous faults (0bff0aaea03e); UFFDIO_WRITEPROTECT across VMAs (a1b92a3f1498)", 0, NULL, { { 0 } } },
+	{ "v6.5", "fork write-locks the parent's VMAs (fb49c455323f)", 0, NULL, { { 0 } } },
+	{ "v6.6", "swap and userfault faults under the VMA lock (1235ccd05b6d)", 0, NULL, { { 0 } } },
+	{ "v6.7", "shared (shmem) faults under the VMA lock (4ed4379881aa)", 0, NULL, { { 0 } } },
+	{ "v6.15", "the VMA cache is SLAB_TYPESAFE_BY_RCU (ef626c1698c1, unverified), with vm_refcnt", 0, NULL, { { 0 } } },
+	{ "latest", "every merged change modelled: v6.15's per-VMA locks (the host runs 6.18)", 0, NULL, { { 0 } } },
 };
 #define NPRESETS ((int)(sizeof(presets) / sizeof(presets[0])))
 

@@ -47,10 +47,55 @@ enum fl_switch {
 	FL_SW_UFFD_WP_SHMEM,		/* userfaultfd write-protect on shared anonymous memory */
 	FL_SW_ZERO_PAGE_READ,		/* host configuration: may read faults / UFFDIO_ZEROPAGE map the zero page */
 	FL_SW_GUP_FAST_FORK,		/* GUP-fast FOLL_PIN vs a fork in progress (write_protect_seq) */
+	FL_SW_PER_VMA_LOCK,		/* which faults lock_vma_under_rcu handles under the VMA lock */
+	FL_SW_FORK_VMA_LOCK,		/* dup_mmap write-locks the parent's VMAs (fb49c455323f) */
+	FL_SW_VMA_END_READ,		/* vma_end_read: up_read inside an RCU read-side section */
+	FL_SW_VMA_FREE,			/* vm_area_free: via call_rcu, or at once */
+	FL_SW_VMA_SEQ_BITS,		/* width of mm_lock_seq / vm_lock_seq */
+	FL_SW_VMA_READ_RECHECK,		/* vma_start_read re-checks the seq under the rwsem */
+	FL_SW_VMA_CACHE,		/* vm_area_cachep: RCU-deferred frees, or SLAB_TYPESAFE_BY_RCU reuse */
+	FL_SW_VMA_LOOKUP_RECHECK,	/* lock_vma_under_rcu re-checks detached / range after locking */
+	FL_SW_VMA_SEQ_ORDER,		/* mm_lock_seq: relaxed, or release/acquire (b1f02b95758d) */
 	FL_SW_FAULT_AROUND,		/* do_read_fault: how many page-cache pages one read fault maps */
 	FL_SW_UFFD_FAULT_AROUND,	/* should_fault_around: no fault-around in uffd-registered ranges */
 	FL_SW_UFFD_WP_MARKERS,		/* shmem uffd-wp: PTE markers keep the bit across zaps and on none PTEs */
 	FL_SW__COUNT
+};
+
+/* Values of FL_SW_PER_VMA_LOCK. */
+enum {
+	FL_PER_VMA_LOCK_OFF,		/* <= v6.3: every fault takes mmap_lock */
+	FL_PER_VMA_LOCK_ANON,		/* 0bff0aaea03e (v6.4): anon VMAs with an anon_vma; swap and uffd retry under mmap_lock */
+	FL_PER_VMA_LOCK_SWAP_UFFD,	/* v6.6: swap and userfaults too, dropping the VMA lock to wait */
+	FL_PER_VMA_LOCK_SHARED,		/* 4ed4379881aa (v6.7): shared (shmem) faults too */
+};
+/* Values of FL_SW_FORK_VMA_LOCK: 0 = none, 1 = parent (fb49c455323f). */
+/* Values of FL_SW_VMA_END_READ. */
+enum {
+	FL_VMA_END_READ_RCU,		/* rcu_read_lock(); up_read(); rcu_read_unlock() (as merged, v6.4) */
+	FL_VMA_END_READ_PLAIN,		/* proposed (seed 004, v1): a bare up_read */
+};
+/* Values of FL_SW_VMA_FREE. */
+enum {
+	FL_VMA_FREE_RCU,		/* vm_area_free: call_rcu (CONFIG_PER_VMA_LOCK, v6.4) */
+	FL_VMA_FREE_AT_ONCE,		/* counterfactual: kmem_cache_free at once */
+};
+/* Values of FL_SW_VMA_SEQ_BITS. */
+enum {
+	FL_VMA_SEQ_32,			/* int, as in the kernel: a wrap is out of reach */
+	FL_VMA_SEQ_2,			/* counterfactual: 2 bits, so the explorer reaches a wrap */
+};
+/* Values of FL_SW_VMA_READ_RECHECK: 0 = on (as merged), 1 = off (counterfactual). */
+/* Values of FL_SW_VMA_CACHE. */
+enum {
+	FL_VMA_CACHE_RCU_FREE,		/* v6.4: vm_area_free defers the free through call_rcu */
+	FL_VMA_CACHE_TYPESAFE,		/* v6.15: freed at once, the slab type-stable under RCU: a VMA may be reused */
+};
+/* Values of FL_SW_VMA_LOOKUP_RECHECK: 0 = on (as merged), 1 = off (counterfactual). */
+/* Values of FL_SW_VMA_SEQ_ORDER. */
+enum {
+	FL_VMA_SEQ_RELAXED,		/* v6.4: WRITE_ONCE / READ_ONCE: the fault's VMA loads may pass the seq load */
+	FL_VMA_SEQ_ACQ_REL,		/* b1f02b95758d: smp_store_release / smp_load_acquire */
 };
 
 /* Values of FL_SW_GUP_FAST_FORK: 0 = none, 1 = write_protect_seq (57efa1fe5957, v5.11). */

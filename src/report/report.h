@@ -20,7 +20,11 @@ void fl_report_trace_text(FILE *f, const struct fl_scenario *sc, const struct fl
 			  const struct fl_log *run);
 /* The same as a JSON array of {step, thread, cpu, fn, text}. */
 void fl_report_trace_json(FILE *f, const struct fl_scenario *sc, const struct fl_log *run);
-/* A JSON string literal. */
+/* A JSON string literal (always valid JSON: bytes that are not UTF-8 become U+FFFD). */
 void fl_json_str(FILE *f, const char *s);
+/* Escaped text for XML attributes and elements (JUnit, HTML). */
+void fl_xml_str(FILE *f, const char *s);
+/* The length of the valid UTF-8 sequence at @s, or 0. */
+int fl_utf8_len(const unsigned char *s);
 
 #endif

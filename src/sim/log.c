@@ -44,7 +44,7 @@ void fl_log_reset(void)
 	fl_log.overflow = false;
 }
 
-void fl_trace_emit(const char *fn, const char *fmt, ...)
+void fl_trace_emit(const char *fn, const char *src, int line, const char *fmt, ...)
 {
 	struct fl_log_line *l;
 	va_list ap;
@@ -59,6 +59,8 @@ void fl_trace_emit(const char *fn, const char *fmt, ...)
 	if (strncmp(fn, "fl_", 3) == 0)
 		fn += 3;
 	snprintf(l->fn, sizeof(l->fn), "%s", fn);
+	l->src = src;
+	l->src_line = (uint16_t)(line > 0xffff ? 0xffff : line);
 	va_start(ap, fmt);
 	vsnprintf(l->text, sizeof(l->text), fmt, ap);
 	va_end(ap);

@@ -22,6 +22,8 @@ struct fl_log_line {
 	int8_t tid;		/* -1: init or harness */
 	char fn[32];
 	char text[FL_LOG_TEXT];
+	const char *src;	/* the model source file and line that emitted it (HTML view) */
+	uint16_t src_line;
 };
 
 struct fl_log {
@@ -44,10 +46,13 @@ void fl_log_reset(void);
 extern void (*fl_log_addr_fmt)(int vpn, int word, char *buf, int len);
 const char *fl_va(int vpn);
 const char *fl_vaw(int vpn, int word);
-void fl_trace_emit(const char *fn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#define FL_TRACE(...)	do { if (__builtin_expect(fl_tracing, 0)) fl_trace_emit(__func__, __VA_ARGS__); } while (0)
+void fl_trace_emit(const char *fn, const char *src, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define FL_TRACE(...)	do { if (__builtin_expect(fl_tracing, 0)) \
+		fl_trace_emit(__func__, __FILE__, __LINE__, __VA_ARGS__); } while (0)
 /* The same, attributed to @fn: a helper speaking for the kernel function it is part of. */
-#define FL_TRACE_AS(fn, ...)	do { if (__builtin_expect(fl_tracing, 0)) fl_trace_emit(fn, __VA_ARGS__); } while (0)
+#define FL_TRACE_AS(fn, ...)	do { if (__builtin_expect(fl_tracing, 0)) \
+		fl_trace_emit(fn, __FILE__, __LINE__, __VA_ARGS__); } while (0)
 
 /* A fatal model bug (never a scenario error): message and abort. */
 void fl_model_bug(const char *fn, const char *msg) __attribute__((noreturn));

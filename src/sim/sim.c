@@ -117,6 +117,7 @@ void fl_sim_begin(void)
 		t->user_wait = false;
 		t->waits_for = -1;
 		t->steps = 0;
+		t->also_reads = 0;
 		fl_ctx_init(&t->ctx, t->stack, FL_SIM_STACK, thread_entry, t);
 	}
 	/* Run each thread's local prefix up to its first announcement. */
@@ -188,8 +189,22 @@ void fl_sim_run(int tid)
 	fl_sim.cur = -1;
 }
 
+void fl_sim_set_also_reads(uint32_t obj)
+{
+	if (fl_sim_in_thread())
+		fl_sim_self()->also_reads = obj;
+}
+
+/* Add the thread's standing read to its pending footprint. */
+static void add_also_reads(struct fl_sim_thread *t)
+{
+	if (t->also_reads)
+		fl_fp_add(&t->fp, t->also_reads, FL_ACC_R);
+}
+
 static inline void yield_now(struct fl_sim_thread *t)
 {
+	add_also_reads(t);
 	fl_sim.cur = -1;
 	fl_ctx_switch(&t->ctx, &fl_sim.sched);
 	/* Resumed: fl_sim_run() set fl_sim.cur to us. */
@@ -234,8 +249,10 @@ void fl_sim_refresh_after(int tid)
 	for (int i = 0; i < fl_sim.nthreads; i++) {
 		struct fl_sim_thread *o = &fl_sim.t[i];
 
-		if (i != tid && o->refresh && fl_fp_conflict(&o->fp, done))
+		if (i != tid && o->refresh && fl_fp_conflict(&o->fp, done)) {
 			o->refresh(&o->fp, o->refresh_arg);
+			add_also_reads(o);
+		}
 	}
 }
 
@@ -244,8 +261,10 @@ void fl_sim_refresh_all(void)
 	for (int i = 0; i < fl_sim.nthreads; i++) {
 		struct fl_sim_thread *o = &fl_sim.t[i];
 
-		if (o->refresh)
+		if (o->refresh) {
 			o->refresh(&o->fp, o->refresh_arg);
+			add_also_reads(o);
+		}
 	}
 }
 
@@ -264,6 +283,26 @@ void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 		fl_sim.on_sleep_in_atomic(t->id, what);
 	t->fp.n = 1;
 	t->fp.e[0] = FL_FPE(obj, acc);
+	t->what = what;
+	t->can_run = pred;
+	t->pred_arg = arg;
+	yield_now(t);
+}
+
+void fl_sim_wait_fp(const struct fl_footprint *fp, fl_sim_pred pred, const void *arg, bool sleeping,
+		    const char *what)
+{
+	struct fl_sim_thread *t;
+
+	if (!fl_sim_in_thread()) {
+		if (!pred(arg) && fl_sim.on_init_blocked)
+			fl_sim.on_init_blocked(what);
+		return;
+	}
+	t = fl_sim_self();
+	if (sleeping && t->atomic > 0 && fl_sim.on_sleep_in_atomic)
+		fl_sim.on_sleep_in_atomic(t->id, what);
+	t->fp = *fp;
 	t->what = what;
 	t->can_run = pred;
 	t->pred_arg = arg;

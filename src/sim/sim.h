@@ -86,6 +86,12 @@ struct fl_sim_thread {
 	bool user_wait;		/* blocked on user space (a userfault), not on the kernel */
 	int waits_for;		/* blocked until thread waits_for acts (-1: no such thread) */
 	uint32_t steps;		/* steps taken in this execution */
+	/*
+	 * An object every step of the thread reads while set (0: none): state
+	 * the thread's code reads anywhere without announcing it, e.g. the VMA
+	 * a fault holds under its per-VMA lock (mm/vma_lock.c).
+	 */
+	uint32_t also_reads;
 };
 
 typedef void (*fl_sim_body)(int tid);
@@ -148,6 +154,9 @@ static inline struct fl_sim_thread *fl_sim_self(void)
 	return &fl_sim.t[fl_sim.cur];
 }
 
+/* Every later step of the running thread also reads @obj (0: stop). */
+void fl_sim_set_also_reads(uint32_t obj);
+
 /* Announce a step touching one object, and yield. */
 void fl_sim_yield(uint32_t obj, unsigned acc, const char *what);
 /* Announce a step with a full footprint (built by the caller), and yield. */
@@ -160,6 +169,10 @@ void fl_sim_yield_fp(const struct fl_footprint *fp, fl_sim_refresh refresh,
  */
 void fl_sim_wait(uint32_t obj, unsigned acc, fl_sim_pred pred, const void *arg,
 		 bool sleeping, const char *what);
+
+/* A blocking step with a full footprint (a wait that reads several objects, as synchronize_rcu). */
+void fl_sim_wait_fp(const struct fl_footprint *fp, fl_sim_pred pred, const void *arg, bool sleeping,
+		    const char *what);
 
 /*
  * The same, for a wait that only user space can end (a thread sleeping in

@@ -33,6 +33,7 @@
 #include "check/check.h"
 #include "explore/explore.h"
 #include "hw/hw.h"
+#include "conform/randgen.h"
 #include "litmus/ast.h"
 #include "litmus/corpus.h"
 #include "litmus/interp.h"
@@ -393,14 +394,73 @@ static void props_str(uint32_t p, char *buf, size_t len)
 			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", fl_prop_name((enum fl_prop)i));
 }
 
+static struct wrap cmp_w;
+static struct run cmp_dp, cmp_df;
+
+/*
+ * DPOR against plain DFS on one scenario under @pol, at bounds 0..@maxbound:
+ * the same properties and the same final states, wherever DFS finishes.
+ */
+static void compare_scenario(const char *name, int line, const char *kernel, const struct fl_scenario *sc,
+			     const struct fl_policy *pol, int maxbound, int *compared, int *skipped)
+{
+	char err[512];
+
+	if (fl_interp_prepare(sc, pol, err, sizeof(err)))
+		fail_msg("%s", err);
+	cmp_w.real = fl_interp_program();
+	cmp_w.nthreads = sc->nthreads;
+	for (int bound = 0; bound <= maxbound; bound++) {
+		char a[128], b[128];
+		/* Bound 3 (sleep sets under the bound) where plain DFS stays small. */
+		int cap = bound < 3 ? DFS_CAP : DFS_CAP3;
+
+		explore_one(&cmp_w, FL_STRAT_DFS, bound, cap, &cmp_df);
+		if (!cmp_df.complete) {
+			if (bound < 3)
+				print_message("note: %s (%s line %d) bound %d: DFS stopped at %d executions, "
+					      "comparison skipped\n", name, kernel, line, bound, cap);
+			(*skipped)++;
+			continue;
+		}
+		explore_one(&cmp_w, FL_STRAT_DPOR, bound, 0, &cmp_dp);
+		assert_true(cmp_dp.complete);
+		(*compared)++;
+		/*
+		 * DPOR deepens the bound iteratively (0, 1, ..., bound); each
+		 * pass explores a subset of DFS's executions at its bound.
+		 */
+		assert_true(cmp_dp.executions <= cmp_df.executions * (uint64_t)(bound + 1));
+		if (cmp_dp.found != cmp_df.found) {
+			props_str(cmp_dp.found, a, sizeof(a));
+			props_str(cmp_df.found, b, sizeof(b));
+			fail_msg("%s (expect line %d, %s) bound %d: DPOR found {%s}, DFS found {%s}",
+				 name, line, kernel, bound, a, b);
+		}
+		if (cmp_dp.states.n != cmp_df.states.n ||
+		    memcmp(cmp_dp.states.v, cmp_df.states.v, cmp_dp.states.n * sizeof(uint64_t)))
+			fail_msg("%s (expect line %d, %s) bound %d: DPOR reached %zu distinct final "
+				 "states, DFS %zu (or different ones)", name, line, kernel, bound,
+				 cmp_dp.states.n, cmp_df.states.n);
+	}
+}
+
+static void compare_free(void)
+{
+	free(cmp_w.states.v);
+	free(cmp_dp.states.v);
+	free(cmp_df.states.v);
+	cmp_w.states = (struct hset){ 0 };
+	cmp_dp.states = (struct hset){ 0 };
+	cmp_df.states = (struct hset){ 0 };
+}
+
 static void test_dpor_matches_dfs(void **state)
 {
 	static struct fl_scenario sc;
-	static struct wrap w;
-	static struct run dp, df;
 	static char *files[FL_LITMUS_MAX_FILES];
 	char err[512];
-	int nfiles = 0, compared = 0, skipped = 0;
+	int nfiles = 0, compared = 0, skipped = 0, vma_compared = 0;
 
 	(void)state;
 	/* Run from the repository root, where litmus/ is. */
@@ -416,58 +476,58 @@ static void test_dpor_matches_dfs(void **state)
 
 			for (int i = 0; i < ex->nsets; i++)
 				pol.v[ex->sets[i].sw] = (uint8_t)ex->sets[i].value;
-			if (fl_interp_prepare(&sc, &pol, err, sizeof(err)))
-				fail_msg("%s", err);
-			w.real = fl_interp_program();
-			w.nthreads = sc.nthreads;
+			{
+				int before = compared;
 
-			for (int bound = 0; bound <= 3; bound++) {
-				char a[128], b[128];
-				/* Bound 3 (sleep sets under the bound) where plain DFS stays small. */
-				int cap = bound < 3 ? DFS_CAP : DFS_CAP3;
-
-				explore_one(&w, FL_STRAT_DFS, bound, cap, &df);
-				if (!df.complete) {
-					if (bound < 3)
-						print_message("note: %s (%s line %d) bound %d: DFS stopped at %d executions, "
-							      "comparison skipped\n", files[fi], ex->kernel, ex->loc.line,
-							      bound, cap);
-					skipped++;
-					continue;
-				}
-				explore_one(&w, FL_STRAT_DPOR, bound, 0, &dp);
-				assert_true(dp.complete);
-				compared++;
-				/*
-				 * DPOR deepens the bound iteratively (0, 1, ..., bound); each
-				 * pass explores a subset of DFS's executions at its bound.
-				 */
-				assert_true(dp.executions <= df.executions * (uint64_t)(bound + 1));
-				if (dp.found != df.found) {
-					props_str(dp.found, a, sizeof(a));
-					props_str(df.found, b, sizeof(b));
-					fail_msg("%s (expect line %d, %s) bound %d: DPOR found {%s}, DFS found {%s}",
-						 files[fi], ex->loc.line, ex->kernel, bound, a, b);
-				}
-				if (dp.states.n != df.states.n ||
-				    memcmp(dp.states.v, df.states.v, dp.states.n * sizeof(uint64_t)))
-					fail_msg("%s (expect line %d, %s) bound %d: DPOR reached %zu distinct final "
-						 "states, DFS %zu (or different ones)", files[fi], ex->loc.line,
-						 ex->kernel, bound, dp.states.n, df.states.n);
+				compare_scenario(files[fi], ex->loc.line, ex->kernel, &sc, &pol, 3, &compared,
+						 &skipped);
+				/* Per-VMA locks and RCU (seed 004): their steps and footprints are compared too. */
+				if (strstr(files[fi], "seed004/"))
+					vma_compared += compared - before;
 			}
 		}
 	}
 	print_message("DPOR vs DFS: %d configurations compared, %d skipped, over %d files\n",
 		      compared, skipped, nfiles);
 	assert_true(compared > 0);
+	print_message("DPOR vs DFS: %d of them per-VMA lock scenarios (litmus/seed004)\n", vma_compared);
+	assert_true(vma_compared > 0);
 	for (int i = 0; i < nfiles; i++)
 		free(files[i]);
-	free(w.states.v);
-	free(dp.states.v);
-	free(df.states.v);
-	w.states = (struct hset){ 0 };
-	dp.states = (struct hset){ 0 };
-	df.states = (struct hset){ 0 };
+	compare_free();
+}
+
+/*
+ * The same on random concurrent programs (conform/randgen.c, the files
+ * `faultline gen conc` explores) under every preset: a footprint that
+ * misses a dependency shows up here as a final state, or a violation, that
+ * only DFS reaches (stop 17's new-7 was one, found by `gen conc`).
+ */
+static void test_dpor_matches_dfs_random(void **state)
+{
+	static struct fl_scenario sc;
+	static char text[8192];
+	char err[512], name[64];
+	int compared = 0, skipped = 0, n = 40;
+
+	(void)state;
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(fl_gen_conc(17, (uint64_t)i, text, sizeof(text)), 0);
+		snprintf(name, sizeof(name), "gen conc --seed 17 --index %d", i);
+		if (fl_parse_string(name, text, &sc, err, sizeof(err)))
+			fail_msg("%s\n%s", err, text);
+		/* Three presets: before and after the pin/COW and uffd-wp fixes. */
+		for (int k = 0; k < 3; k++) {
+			const char *kernel = k == 0 ? "v5.8" : k == 1 ? "v5.10" : "latest";
+			struct fl_policy pol = fl_preset_at(fl_preset_find(kernel))->pol;
+
+			compare_scenario(name, 0, kernel, &sc, &pol, 2, &compared, &skipped);
+		}
+	}
+	print_message("DPOR vs DFS on %d random programs: %d configurations compared, %d skipped\n", n,
+		      compared, skipped);
+	assert_true(compared > n);
+	compare_free();
 }
 
 /* ====================================================================== */
@@ -850,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_schedule_decode_errors),
 		cmocka_unit_test(test_schedule_roundtrip_random),
 		cmocka_unit_test(test_dpor_matches_dfs),
+		cmocka_unit_test(test_dpor_matches_dfs_random),
 		cmocka_unit_test(test_dpor_matches_dfs_synthetic),
 		cmocka_unit_test(test_dpor_matches_dfs_four_threads),
 		cmocka_unit_test(test_dpor_lock_order),

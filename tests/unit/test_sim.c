@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/rcu.h"
 #include "sim/sim.h"
 
 /* Objects: any 30-bit ids will do; sim gives them no meaning. */
@@ -182,6 +183,88 @@ static void test_steps_in_order(void **state)
 		assert_int_equal(nev, 8);
 		assert_memory_equal(ev, want, sizeof(want));
 	}
+}
+
+/* ====================================================================== */
+/* RCU: a grace period waits for the sections open when it began, only.  */
+
+static uint32_t stamp_before;
+
+static void body_rcu(int tid)
+{
+	if (tid == 0) {
+		uint32_t after;
+
+		fl_rcu_read_lock();
+		after = fl_rcu_stamp();
+		BODY_CHECK(fl_rcu_read_lock_held());
+		BODY_CHECK(fl_rcu_protects(after));		/* freed after the section began: still valid */
+		BODY_CHECK(!fl_rcu_protects(stamp_before));	/* freed before it: not */
+		fl_sim_yield(OBJ_A, FL_ACC_R, "inside");
+		fl_rcu_read_unlock();
+		BODY_CHECK(!fl_rcu_read_lock_held());
+	} else {
+		fl_synchronize_rcu();
+		note(1);
+	}
+}
+
+static void test_rcu_grace_period(void **state)
+{
+	(void)state;
+	fl_rcu_reset();
+	stamp_before = fl_rcu_stamp();
+	start(2, cpus_distinct, body_rcu);
+	assert_string_equal(fl_sim.t[0].what, "rcu_read_lock");
+	/* The reader enters first: the grace period must wait for it. */
+	fl_sim_run(0);
+	fl_sim_run(1);
+	assert_int_equal(fl_sim_enabled_mask(), 0x1);
+	/* The waiting step reads every thread's RCU object. */
+	assert_int_equal(fl_sim.t[1].fp.n, 2);
+	fl_sim_run(0);
+	assert_int_equal(fl_sim_enabled_mask(), 0x1);
+	fl_sim_run(0);				/* rcu_read_unlock */
+	assert_int_equal(fl_sim_enabled_mask(), 0x2);
+	fl_sim_run(1);
+	assert_true(fl_sim_all_done());
+	assert_int_equal(nev, 1);
+
+	/* The grace period begins first: a section opened after it does not hold it up. */
+	fl_rcu_reset();
+	stamp_before = fl_rcu_stamp();
+	reset_log();
+	fl_sim_begin();
+	fl_sim_run(1);
+	fl_sim_run(0);
+	assert_int_equal(fl_sim_enabled_mask(), 0x3);
+	fl_sim_run(1);
+	assert_int_equal(nev, 1);
+	while (!fl_sim_all_done())
+		fl_sim_run(0);
+}
+
+/* fl_sim_set_also_reads: every step announced meanwhile reads the object too. */
+static void body_also(int tid)
+{
+	(void)tid;
+	fl_sim_set_also_reads(OBJ_C);
+	fl_sim_yield(OBJ_A, FL_ACC_W, "a");
+	fl_sim_set_also_reads(0);
+	fl_sim_yield(OBJ_B, FL_ACC_W, "b");
+}
+
+static void test_also_reads(void **state)
+{
+	(void)state;
+	start(1, cpus_distinct, body_also);
+	assert_int_equal(fl_sim.t[0].fp.n, 2);
+	assert_int_equal(FL_FPE_OBJ(fl_sim.t[0].fp.e[1]), OBJ_C);
+	assert_int_equal(FL_FPE_ACC(fl_sim.t[0].fp.e[1]), FL_ACC_R);
+	fl_sim_run(0);
+	assert_int_equal(fl_sim.t[0].fp.n, 1);
+	fl_sim_run(0);
+	assert_true(fl_sim_all_done());
 }
 
 /* A yield outside a coroutine (the sequential init phase) is a no-op. */
@@ -734,6 +817,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_sleep_in_atomic_hook, teardown),
 		cmocka_unit_test_teardown(test_same_cpu_rule, teardown),
 		cmocka_unit_test_teardown(test_refresh_after_conflict, teardown),
+		cmocka_unit_test_teardown(test_rcu_grace_period, teardown),
+		cmocka_unit_test_teardown(test_also_reads, teardown),
 		cmocka_unit_test(test_fp_conflict),
 		cmocka_unit_test(test_fp_conflict_random),
 	};
