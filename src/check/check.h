@@ -139,6 +139,8 @@ void fl_spec_uffd_wp_begin(int mm, int tid, int start, int end, bool enable);
 void fl_spec_uffd_wp_end(int mm, int tid, int start, int end, bool enable, bool ok);
 /* That call's change_protection left @vpn's PTE carrying the uffd-wp bit (under the PTL). */
 void fl_spec_uffd_wp_covered(int mm, int tid, int vpn);
+uint32_t fl_spec_shm_obj(int obj, int pgoff);
+void fl_spec_shm_hole(int obj, int pgoff, int pfn);
 /* UFFDIO_REGISTER took VM_UFFD_WP off [start, end): no write-protection is promised there any more. */
 void fl_spec_uffd_wp_dropped(int mm, int start, int end);
 /* mprotect on [start, end) begins / returns (@ro: no write permission left; @ok: it returned 0). */

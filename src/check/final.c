@@ -45,8 +45,13 @@ static void read_back(int mm, const struct fl_vma *const *vma)
 		/* A shared page not mapped here (the child of a fork refaults it) is read from the page cache. */
 		if (pfn < 0 && v->shmem >= 0 && fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start])
 			pfn = fl_mm.shmem[(int)v->shmem].page[v->pgoff + vpn - v->start] - 1;
+		/* A shmem page swapped out: its swap entry is in the page cache. */
+		if (pfn < 0 && v->shmem >= 0 && fl_mm.shmem[(int)v->shmem].swap[v->pgoff + vpn - v->start]) {
+			slot = &fl_mm.swap[(int)fl_mm.shmem[(int)v->shmem].swap[v->pgoff + vpn - v->start]];
+			pfn = slot->cache - 1;
+		}
 		/* Swapped out: the swap cache page if there is one (it may be newer), else the slot. */
-		if (is_swap_pte(pte)) {
+		if (is_swap_pte(pte) && !is_pte_marker(pte)) {
 			slot = &fl_mm.swap[pte_to_swp_entry(pte)];
 			pfn = slot->cache - 1;
 		}

@@ -33,6 +33,8 @@ const struct fl_mm_hooks fl_mm_hooks = {
 	.uffd_wp_dropped = fl_spec_uffd_wp_dropped,
 	.mprotect_begin = fl_spec_mprotect_begin,
 	.mprotect_end = fl_spec_mprotect_end,
+	.shm_spec_obj = fl_spec_shm_obj,
+	.shm_hole = fl_spec_shm_hole,
 	.violate = violate,
 };
 

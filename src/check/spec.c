@@ -54,13 +54,41 @@ static uint16_t *spec_word(int mm, int vpn, int word, bool *shared)
 	return &fl_chk.spec_priv[mm][vpn][word];
 }
 
+/* The spec object of page @pgoff of shmem object @obj (see spec_obj). */
+uint32_t fl_spec_shm_obj(int obj, int pgoff)
+{
+	return FL_OBJ(FL_OT_SPEC, 0x80000 + obj * FL_SHMEM_PAGES + pgoff);
+}
+
+/*
+ * A hole punched at (obj, pgoff): the file reads zeroes there (in the
+ * caller's announced step).  A pin or pipe buffer on the page that left
+ * keeps that page, which is no longer the file's: from now on it may
+ * legitimately diverge from what the processes see, as after munmap.
+ */
+void fl_spec_shm_hole(int obj, int pgoff, int pfn)
+{
+	memset(fl_chk.spec_shm[obj][pgoff], 0, sizeof(fl_chk.spec_shm[obj][pgoff]));
+	for (int i = 0; pfn >= 0 && i < fl_chk.nviews; i++)
+		if (fl_chk.view[i].pfn == pfn)
+			fl_chk.view[i].valid = 0;
+	/* A pin GUP took before the punch but records after it starts out forgotten too (fl_spec_view_add). */
+	for (int m = 0; m < FL_MAX_MM; m++)
+		for (int i = 0; i < FL_MAX_VMAS; i++) {
+			const struct fl_vma *v = &fl_mm.mm[m].vma[i];
+
+			if (v->used && v->shmem == obj && pgoff >= v->pgoff && pgoff < v->pgoff + (v->end - v->start))
+				fl_chk.unmap_gen[m][v->start + pgoff - v->pgoff]++;
+		}
+}
+
 static uint32_t spec_obj(int mm, int vpn)
 {
 	for (int i = 0; i < FL_MAX_VMAS; i++) {
 		const struct fl_vma *v = &fl_mm.mm[mm].vma[i];
 
 		if (v->used && vpn >= v->start && vpn < v->end && v->shmem >= 0)
-			return FL_OBJ(FL_OT_SPEC, 0x80000 + v->shmem * FL_SHMEM_PAGES + v->pgoff + vpn - v->start);
+			return fl_spec_shm_obj(v->shmem, v->pgoff + vpn - v->start);
 	}
 	return FL_OBJ_SPEC(mm, vpn);
 }
@@ -410,7 +438,7 @@ void fl_spec_uffd_wp_end(int mm, int tid, int start, int end, bool enable, bool 
 
 void fl_spec_uffd_wp_dropped(int mm, int start, int end)
 {
-	yield_spec_range(mm, start, end, "UFFDIO_REGISTER drops VM_UFFD_WP");
+	yield_spec_range(mm, start, end, "uffd-wp dropped: UFFDIO_REGISTER without wp, or truncation (ZAP_FLAG_DROP_MARKER)");
 	wp_taint_calls(mm, start, end);
 	for (int vpn = start; vpn < end; vpn++)
 		fl_chk.wp_held[mm][vpn] = 0;

@@ -125,6 +125,8 @@ struct seq {
 	uint64_t ops;
 	int nregions, npages[SEQ_REGIONS];
 	bool shared[SEQ_REGIONS];
+	bool memfd;			/* F = memfd(SEQ_PAGES) was made (in P0, before any fork) */
+	int fpage[SEQ_REGIONS];		/* a region mapping F: its first page in F, else -1 */
 	int nprocs;
 	bool alive[SEQ_PROCS];
 	struct pg pg[SEQ_PROCS][SEQ_REGIONS][SEQ_PAGES];
@@ -148,10 +150,30 @@ static void seq_mmap(struct seq *s)
 
 	s->npages[i] = np;
 	s->shared[i] = chance(s->r, 30);
+	s->fpage[i] = -1;
 	/* Only P0 defines regions (a region is defined once); processes forked before it lack it. */
 	for (int k = 0; k < np; k++)
 		s->pg[0][i][k] = (struct pg){ .mapped = true };
+	if (s->memfd && s->shared[i] && chance(s->r, 60)) {
+		/* A shared mapping of the memfd: regions may overlap in the file. */
+		s->fpage[i] = fl_rng_below(s->r, SEQ_PAGES - np + 1);
+		emit(s->o, "  P0: %c = mmap(F+%d, %d, %s shared)\n", region_name[i], s->fpage[i], np, prot);
+		return;
+	}
 	emit(s->o, "  P0: %c = mmap(%d, anon %s%s)\n", region_name[i], np, prot, s->shared[i] ? " shared" : "");
+}
+
+/* The file's pages [a, a + n) are holes now: a missing-mode access there may block. */
+static void file_holes(struct seq *s, int a, int n)
+{
+	for (int i = 0; i < s->nregions; i++) {
+		if (s->fpage[i] < 0)
+			continue;
+		for (int p = 0; p < SEQ_PROCS; p++)
+			for (int k = 0; k < s->npages[i]; k++)
+				if (s->fpage[i] + k >= a && s->fpage[i] + k < a + n)
+					s->pg[p][i][k].populated = false;
+	}
 }
 
 /* A live process, P0 more often than not. */
@@ -306,6 +328,24 @@ static bool seq_op(struct seq *s)
 			for (int k = page; k < page + n; k++)
 				s->pg[p][rg][k].populated = false;
 		return true;
+	case FL_OP_FALLOCATE:
+		if (!s->memfd)
+			return false;
+		page = fl_rng_below(s->r, SEQ_PAGES);
+		n = 1 + fl_rng_below(s->r, SEQ_PAGES - page);
+		emit(s->o, "  %sr%d = fallocate(F, %d, %d)\n", pre, val_reg(s), page, n);
+		file_holes(s, page, n);
+		return true;
+	case FL_OP_MADV_REMOVE:
+		pick_range(s, &rg, &page, &n);
+		emit(s->o, "  %sr%d = madvise_remove(%c+%d, %d)\n", pre, val_reg(s), region_name[rg], page * 8, n);
+		if (s->fpage[rg] >= 0)
+			file_holes(s, s->fpage[rg] + page, n);
+		else if (s->shared[rg])
+			for (int q = 0; q < SEQ_PROCS; q++)
+				for (int k = page; k < page + n; k++)
+					s->pg[q][rg][k].populated = false;
+		return true;
 	case FL_OP_FORK: {
 		int c = s->nprocs;
 
@@ -437,8 +477,13 @@ int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len)
 	     (unsigned long long)index);
 	emit(&o, "mm seq-%llu-%llu\n\"random sequential test\"\n\ninit {\n", (unsigned long long)seed,
 	     (unsigned long long)index);
+	/* A memfd sometimes (when fallocate may be generated), made first: before any fork. */
+	if ((ops & (1ull << FL_OP_FALLOCATE)) && chance(&r, 40)) {
+		s.memfd = true;
+		emit(&o, "  F = memfd(%d)\n", SEQ_PAGES);
+	}
 	seq_mmap(&s);
-	for (int i = 1, tries = 0; i < nops && tries < 1000; tries++) {
+	for (int i = s.memfd ? 2 : 1, tries = 0; i < nops && tries < 1000; tries++) {
 		if (s.nregions < SEQ_REGIONS && chance(&r, 8)) {
 			seq_mmap(&s);
 			i++;
@@ -453,18 +498,20 @@ int fl_gen_seq(uint64_t seed, uint64_t index, uint64_t ops, char *buf, int len)
 /* ---- the concurrent generator ---- */
 
 enum conc_op { C_WRITE, C_READ, C_MPROTECT, C_MUNMAP, C_PAGEOUT, C_FORK, C_UFFD_WP, C_PIN, C_PIN_READ, C_PIN_WRITE,
-	       C_UNPIN, C_VMSPLICE, C_PIPE_READ, C_EVICT, C_GUP, C__COUNT };
+	       C_UNPIN, C_VMSPLICE, C_PIPE_READ, C_EVICT, C_GUP, C_REMOVE, C__COUNT };
 
 static const int conc_weight[C__COUNT] = {
 	[C_WRITE] = 20, [C_READ] = 14, [C_MPROTECT] = 8, [C_MUNMAP] = 4, [C_PAGEOUT] = 7, [C_FORK] = 5,
 	[C_UFFD_WP] = 8, [C_PIN] = 9, [C_PIN_READ] = 4, [C_PIN_WRITE] = 3, [C_UNPIN] = 3, [C_VMSPLICE] = 7,
-	[C_PIPE_READ] = 4, [C_EVICT] = 6, [C_GUP] = 7,
+	[C_PIPE_READ] = 4, [C_EVICT] = 6, [C_GUP] = 7, [C_REMOVE] = 5,
 };
 
 struct conc {
 	struct fl_rng *r;
 	struct out *o;
 	int nregions, npages[2], nprocs, uffd;	/* uffd: 0, 1 missing, 2 wp */
+	bool shared;				/* A is shared: anonymous, or a memfd F */
+	bool memfd;
 };
 
 static void conc_addr(struct conc *c, char *buf, int len, bool page_only)
@@ -549,6 +596,15 @@ static bool conc_op(struct conc *c, int *reg, bool *forked)
 	case C_EVICT:
 		emit(c->o, "  evict(%s)\n", a);
 		return true;
+	case C_REMOVE:
+		/* A hole punch racing the rest: MADV_REMOVE on A, or fallocate on F. */
+		if (!c->shared)
+			return false;
+		if (c->memfd && chance(c->r, 50))
+			emit(c->o, "  r%d = fallocate(F, %d, 1)\n", (*reg)++, fl_rng_below(c->r, c->npages[0]));
+		else
+			emit(c->o, "  r%d = madvise_remove(A+%d, 1)\n", (*reg)++, 8 * fl_rng_below(c->r, c->npages[0]));
+		return true;
 	case C_GUP: {
 		/* The model's __get_user_pages with a pages[] array (vfio-style pin, get, or a populate). */
 		static const char *const how[] = { "pin", "get", "none" };
@@ -577,7 +633,13 @@ int fl_gen_conc(uint64_t seed, uint64_t index, char *buf, int len)
 	     (unsigned long long)index);
 	c.nregions = 1;
 	c.npages[0] = 1 + fl_rng_below(&r, 2);
-	emit(&o, "  A = mmap(%d, anon rw%s)\n", c.npages[0], chance(&r, 25) ? " shared" : "");
+	c.shared = chance(&r, 25);
+	/* A shared A is a memfd's mapping sometimes: the same object, made by memfd_create. */
+	c.memfd = c.shared && chance(&r, 40);
+	if (c.memfd)
+		emit(&o, "  F = memfd(%d)\n  A = mmap(F, %d, rw shared)\n", c.npages[0], c.npages[0]);
+	else
+		emit(&o, "  A = mmap(%d, anon rw%s)\n", c.npages[0], c.shared ? " shared" : "");
 	if (chance(&r, 70))
 		emit(&o, "  write(A+0, 1)\n");
 	if (c.npages[0] == 2 && chance(&r, 50))

@@ -457,13 +457,25 @@ static void start_threads(void);
  */
 #define HOST_OP(name) static void host_##name(const struct fl_lit_op *op, int slot)
 
+/*
+ * The memfd of each file: made by P0 in init before any fork (the parser
+ * insists), so every agent process has the descriptor, at the same number.
+ */
+static int file_fd[FL_LIT_MAX_FILES] = { -1, -1, -1, -1 };
+_Static_assert(FL_LIT_MAX_FILES == 4, "file_fd[] initialiser");
+
 HOST_OP(mmap)
 {
-	void *p = mmap(op_page(op), op_len(op), prot_of(op->prot),
-		       MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | ((op->mflags & FL_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE),
-		       -1, 0);
+	void *p;
 
 	(void)slot;
+	if (op->file >= 0)
+		p = mmap(op_page(op), op_len(op), prot_of(op->prot), MAP_FIXED_NOREPLACE | MAP_SHARED,
+			 file_fd[op->file], (off_t)op->fpage * FL_HOST_PAGE);
+	else
+		p = mmap(op_page(op), op_len(op), prot_of(op->prot),
+			 MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | ((op->mflags & FL_MAP_SHARED) ? MAP_SHARED : MAP_PRIVATE),
+			 -1, 0);
 	if (p != op_page(op))
 		fail("line %d: mmap at %p: %s", op->loc.line, op_page(op),
 		     p == MAP_FAILED ? strerror(errno) : "placed elsewhere");
@@ -639,6 +651,29 @@ HOST_OP(madvise_pageout)
 	do_madvise(op, MADV_PAGEOUT);
 }
 
+HOST_OP(memfd)
+{
+	int fd = memfd_create("faultline", MFD_CLOEXEC);
+
+	(void)slot;
+	if (fd < 0 || ftruncate(fd, (off_t)op->npages * FL_HOST_PAGE))
+		fail("line %d: memfd_create/ftruncate: %s", op->loc.line, strerror(errno));
+	file_fd[op->file] = fd;
+}
+
+HOST_OP(fallocate)
+{
+	int r = fallocate(file_fd[op->file], FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  (off_t)op->fpage * FL_HOST_PAGE, (off_t)op->npages * FL_HOST_PAGE);
+
+	set_reg(slot, op->reg, r ? (uint64_t)errno : 0);
+}
+
+HOST_OP(madvise_remove)
+{
+	set_reg(slot, op->reg, madvise(op_page(op), op_len(op), MADV_REMOVE) ? (uint64_t)errno : 0);
+}
+
 #define HOST_FN_HOST(name)	host_##name
 #define HOST_FN_NOHOST(why)	HOST_FN_NONE
 #define HOST_FN_NONE(name)	NULL
@@ -690,7 +725,7 @@ static void start_threads(void)
 
 static void reply(int cmd, int arg, int status)
 {
-	struct fl_hmsg m = { .cmd = cmd, .proc = me, .arg = arg, .status = status };
+	struct fl_hmsg m = { .cmd = cmd, .proc = me, .arg = arg, .status = status, .pid = (int32_t)getpid() };
 
 	if (write(env->reply[1], &m, sizeof(m)) != (ssize_t)sizeof(m))
 		_exit(3);

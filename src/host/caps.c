@@ -104,6 +104,16 @@ void fl_host_apply(const struct fl_host_caps *c, struct fl_policy *pol, char *no
 	if (c->zero_page_read == 0)
 		v = c->uffd_zeropage == 0 ? FL_ZERO_PAGE_MM_FORBIDS : FL_ZERO_PAGE_FRESH_READ;
 	pol->v[FL_SW_ZERO_PAGE_READ] = (uint8_t)v;
+	/*
+	 * Fault-around: the window one read fault of a shmem page maps, when
+	 * the switch has a value for it (one page, or 16); any other window
+	 * makes tests with a shared region of two pages or more unsupported
+	 * (config_unsupported).
+	 */
+	if (c->fault_around_pages == 1)
+		pol->v[FL_SW_FAULT_AROUND] = FL_FAULT_AROUND_OFF;
+	else if (c->fault_around_pages == fl_fault_around_pages_of(FL_FAULT_AROUND_16))
+		pol->v[FL_SW_FAULT_AROUND] = FL_FAULT_AROUND_16;
 	if (note && v != FL_ZERO_PAGE_USED) {
 		size_t n = strlen(note);
 
@@ -205,8 +215,8 @@ static int thp_kb_of(int pages)
  *    base pages only, so such a test is unsupported (conservatively: even
  *    when it would not touch the neighbouring pages).
  *  - fault-around: a shared region of two or more pages, when one read
- *    fault maps more than one page (or nobody could tell): the model has
- *    no fault-around (issue 14, item 2).
+ *    fault maps a window (or nobody could tell) that switch fault_around
+ *    has no value for (it has one page and 16).
  *  - the zero page: unknown (the probe failed) for a test with private
  *    anonymous memory; or zero page on read faults but a fresh page from
  *    UFFDIO_ZEROPAGE, which no value of zero_page_read describes.
@@ -236,15 +246,17 @@ static const struct fl_lit_op *config_unsupported(const struct fl_scenario *sc, 
 					 start + np - 1, f);
 				return op;
 			}
-			if (shared && np > 1 && c->fault_around_pages != 1) {
+			if (shared && np > 1 && c->fault_around_pages != 1 &&
+			    c->fault_around_pages != fl_fault_around_pages_of(FL_FAULT_AROUND_16)) {
 				if (c->fault_around_pages < 0)
 					snprintf(buf, (size_t)len, "fault-around: unknown on this host (the probe failed), "
-						 "and a read fault in shared %s (%d pages) may map its neighbours; the model "
-						 "has no fault-around", sc->regions[op->addr.region].name, np);
+						 "and a read fault in shared %s (%d pages) may map its neighbours",
+						 sc->regions[op->addr.region].name, np);
 				else
 					snprintf(buf, (size_t)len, "fault-around: one read fault maps up to %d pages of "
-						 "the page cache here, and shared %s has %d pages; the model maps one",
-						 c->fault_around_pages, sc->regions[op->addr.region].name, np);
+						 "the page cache here, and shared %s has %d pages; switch fault_around has "
+						 "no such window (off or 16)", c->fault_around_pages,
+						 sc->regions[op->addr.region].name, np);
 				return op;
 			}
 			if (!shared && c->zero_page_read < 0) {

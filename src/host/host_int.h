@@ -37,6 +37,7 @@ struct fl_hmsg {
 	int32_t proc;
 	int32_t arg;		/* init op index */
 	int32_t status;		/* enum fl_hstatus (replies) */
+	int32_t pid;		/* the replying agent's pid (replies) */
 };
 
 struct fl_host_env {

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,6 +117,26 @@ static void kill_and_reap(struct run *r)
 	}
 }
 
+/*
+ * An agent that ran exit() replies first and exits after: wait until it
+ * is gone, so that its mm is torn down (exit_mm -> mmput -> exit_mmap
+ * runs before exit_notify, which makes the pidfd readable) before the
+ * next init op looks at the pages it mapped (pagemap's exclusive bit).
+ * The agent is its parent agent's child, not ours: a pidfd, not waitpid.
+ */
+static void wait_exited(pid_t pid)
+{
+	struct pollfd p;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return;		/* already reaped, or no pidfd_open (< 5.3): best effort */
+	p.fd = fd;
+	p.events = POLLIN;
+	(void)poll(&p, 1, 2000);
+	close(fd);
+}
+
 static bool all_done(const struct run *r)
 {
 	for (int t = 0; t < r->env.sc->nthreads; t++)
@@ -152,8 +173,10 @@ static int run_init(struct run *r, char *err, int errlen)
 				 r->env.sh->err_set ? r->env.sh->err : "the agent died");
 			return -1;
 		}
-		if (m.status == FL_HST_EXITED)
+		if (m.status == FL_HST_EXITED) {
 			r->live[op->proc] = false;
+			wait_exited(m.pid);
+		}
 		if (op->kind == FL_OP_FORK)
 			r->live[op->child] = true;
 	}

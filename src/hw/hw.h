@@ -60,6 +60,7 @@ enum fl_obj_type {
 	FL_OT_VMA_LOCK,		/* one VMA's rwsem (vma->vm_lock->lock): mm * FL_MAX_VMAS + slot */
 	FL_OT_VMA_SEQ,		/* one VMA's vm_lock_seq: mm * FL_MAX_VMAS + slot */
 	FL_OT_MM_SEQ,		/* an mm's mm_lock_seq */
+	FL_OT_INODE,		/* a shmem file's inode: i_rwsem, and i_private (a hole punch in progress) */
 	/* 0x1f0: sim/rcu.h's per-thread RCU read-side state */
 };
 #define FL_OBJ(type, idx)	(((uint32_t)(type) << 20) | (uint32_t)(idx))
@@ -139,6 +140,20 @@ static inline pte_t pte_swp_clear_uffd_wp(pte_t p) { return p & ~_PAGE_SWP_UFFD_
 static inline bool pte_swp_exclusive(pte_t p) { return p & _PAGE_SWP_EXCLUSIVE; }
 static inline pte_t pte_swp_mkexclusive(pte_t p) { return p | _PAGE_SWP_EXCLUSIVE; }
 static inline pte_t pte_swp_clear_exclusive(pte_t p) { return p & ~_PAGE_SWP_EXCLUSIVE; }
+
+/*
+ * PTE markers (v5.19): a non-present PTE that holds no swap entry, only
+ * information - here PTE_MARKER_UFFD_WP, the uffd-wp bit of a PTE whose
+ * page was zapped or never mapped.  The kernel gives markers a swap type
+ * of their own; the model uses slot 0 (the swap header, never handed
+ * out) with the swap uffd-wp bit, so pagemap reports a marker as the
+ * kernel does: swapped | uffd_wp.
+ */
+static inline pte_t make_pte_marker_uffd_wp(void) { return swp_entry_to_pte(0) | _PAGE_SWP_UFFD_WP; }
+static inline bool is_pte_marker(pte_t p) { return is_swap_pte(p) && pte_to_swp_entry(p) == 0; }
+static inline bool pte_marker_uffd_wp(pte_t p) { return is_pte_marker(p) && pte_swp_uffd_wp(p); }
+/* pte_none_mostly: none, or a marker (what UFFDIO_COPY may fill, what a fault treats as missing). */
+static inline bool pte_none_mostly(pte_t p) { return pte_none(p) || is_pte_marker(p); }
 
 /* --- state -------------------------------------------------------------- */
 struct fl_tlbe {

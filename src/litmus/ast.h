@@ -18,6 +18,8 @@
 #include "litmus/ops.h"
 
 #define FL_LIT_MAX_REGIONS	8
+#define FL_LIT_MAX_FILES	4	/* memfd files */
+#define FL_LIT_MAX_FILE_PAGES	8	/* pages per file (a shmem object's page cache) */
 #define FL_LIT_MAX_PROCS	4	/* P0..P3 */
 #define FL_LIT_MAX_THREADS	6	/* T0..T5 */
 #define FL_LIT_MAX_CPUS		8	/* cpu0..cpu7 */
@@ -88,6 +90,15 @@ struct fl_lit_op {
 	uint64_t value;		/* write */
 	int child;		/* fork: the new process */
 	int clear_refs_type;	/* FL_CLEAR_REFS_* */
+	int file;		/* memfd: the file it creates; mmap: the file it maps; fallocate: the file; else -1 */
+	int fpage;		/* mmap of a file / fallocate: the first page in the file */
+};
+
+/* A shmem file made by `F = memfd(N)`: any process maps it with mmap(F, ...). */
+struct fl_lit_file {
+	char name[16];		/* "F" */
+	int npages;		/* its size */
+	struct fl_loc loc;	/* of the memfd op */
 };
 
 struct fl_lit_region {
@@ -141,6 +152,8 @@ struct fl_scenario {
 	int nprocs;		/* P0 plus every Pn created by fork */
 	int nregions;
 	struct fl_lit_region regions[FL_LIT_MAX_REGIONS];
+	int nfiles;
+	struct fl_lit_file files[FL_LIT_MAX_FILES];
 	int ninit;
 	struct fl_lit_op init[FL_LIT_MAX_OPS];
 	int nthreads;

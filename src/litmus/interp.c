@@ -32,6 +32,7 @@ struct interp_state {
 	uint8_t reg_set[FL_LIT_MAX_THREADS + 1][FL_LIT_MAX_REGS];
 	int nhrefs;
 	struct href hrefs[FL_MAX_HREFS];
+	int8_t file_obj[FL_LIT_MAX_FILES];	/* memfd: the shmem object of each file */
 };
 
 static struct interp_state fl_is;
@@ -174,7 +175,30 @@ static uint64_t errno_reg(int ret)
 MODEL_OP(mmap)
 {
 	(void)slot;
-	fl_do_mmap(t, op_vpn(op), op_npages(op), vm_flags_of(op));
+	if (op->file >= 0)
+		fl_do_mmap_file(t, op_vpn(op), op_npages(op), vm_flags_of(op), fl_is.file_obj[op->file], op->fpage);
+	else
+		fl_do_mmap(t, op_vpn(op), op_npages(op), vm_flags_of(op));
+}
+
+/* memfd_create + ftruncate: a shmem object of the file's size (FL_SHMEM_PAGES is the model's bound). */
+MODEL_OP(memfd)
+{
+	(void)t;
+	(void)slot;
+	fl_is.file_obj[op->file] = (int8_t)fl_shmem_create();
+	FL_TRACE("memfd %s: shmem %d, %d pages", cur_sc->files[op->file].name, fl_is.file_obj[op->file], op->npages);
+}
+
+/* fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, page, N) */
+MODEL_OP(fallocate)
+{
+	set_reg(slot, op->reg, errno_reg(fl_shmem_fallocate(t, fl_is.file_obj[op->file], op->fpage, op->npages)));
+}
+
+MODEL_OP(madvise_remove)
+{
+	set_reg(slot, op->reg, errno_reg(fl_madvise_remove(t, op_vpn(op), op_npages(op))));
 }
 
 MODEL_OP(munmap)

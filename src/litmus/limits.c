@@ -21,6 +21,10 @@
 #include "litmus/interp.h"
 #include "mm/mm.h"
 
+/* A shmem object's page cache holds the largest file and the largest shared anonymous region. */
+_Static_assert(FL_LIT_MAX_FILE_PAGES <= FL_SHMEM_PAGES, "a memfd file fits a shmem object");
+_Static_assert(FL_LIT_MAX_PAGES <= FL_SHMEM_PAGES, "a shared region fits a shmem object");
+
 struct need {
 	const char *what;	/* "get_page/pin references" */
 	const char *name;	/* the constant, for the docs */
@@ -54,8 +58,11 @@ static struct need *add_op(const struct fl_scenario *sc, const struct fl_lit_op 
 		refs->used += op_pages(sc, op);	/* the driver's memory */
 		break;
 	case FL_OP_MMAP:
-		if (op->mflags & FL_MAP_SHARED)
+		if ((op->mflags & FL_MAP_SHARED) && op->file < 0)
 			shmem->used++;	/* shmem_zero_setup: a new object per mapping */
+		break;
+	case FL_OP_MEMFD:
+		shmem->used++;		/* memfd_create: one shmem object, mapped by any number */
 		break;
 	default:
 		break;
@@ -73,7 +80,7 @@ int fl_scenario_check_limits(const struct fl_scenario *sc, char *err, int errlen
 {
 	struct need refs = { "get_page/pin/vmsplice/driver page references", "FL_MAX_HREFS", FL_MAX_HREFS, 0 };
 	struct need views = { "pins and pipe buffers", "FL_MAX_VIEWS", FL_MAX_VIEWS, 0 };
-	struct need shmem = { "shared mappings (shmem objects)", "FL_MAX_SHMEM", FL_MAX_SHMEM, 0 };
+	struct need shmem = { "shared anonymous mappings and memfd files (shmem objects)", "FL_MAX_SHMEM", FL_MAX_SHMEM, 0 };
 
 	for (int t = -1; t < sc->nthreads; t++) {
 		const struct fl_lit_op *ops = t < 0 ? sc->init : sc->threads[t].ops;

@@ -83,6 +83,8 @@ void fl_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, char *b
 	else if (d->dest == FL_DEST_REGION)
 		put(buf, len, &o, "%s = ", op->addr.region >= 0 && op->addr.region < sc->nregions ?
 			sc->regions[op->addr.region].name : "?");
+	else if (d->dest == FL_DEST_FILE)
+		put(buf, len, &o, "%s = ", op->file >= 0 && op->file < sc->nfiles ? sc->files[op->file].name : "?");
 	put(buf, len, &o, "%s(", d->name);
 	switch (d->args) {
 	case FL_ARGS_NONE:
@@ -122,8 +124,23 @@ void fl_op_str(const struct fl_scenario *sc, const struct fl_lit_op *op, char *b
 		put(buf, len, &o, ", %s", op->value == FL_GUP_PIN ? "pin" : op->value == FL_GUP_GET ? "get" : "none");
 		break;
 	case FL_ARGS_MMAP:
+		if (op->file >= 0) {
+			put(buf, len, &o, "%s", op->file < sc->nfiles ? sc->files[op->file].name : "?");
+			if (op->fpage)
+				put(buf, len, &o, "+%d", op->fpage);
+			put(buf, len, &o, ", %d, %s%s", op->npages, fl_prot_word(op->prot),
+			    (op->mflags & FL_MAP_SHARED) ? " shared" : " private");
+			break;
+		}
 		put(buf, len, &o, "%d, anon %s%s", op->npages, fl_prot_word(op->prot),
 		    (op->mflags & FL_MAP_SHARED) ? " shared" : "");
+		break;
+	case FL_ARGS_MEMFD:
+		put(buf, len, &o, "%d", op->npages);
+		break;
+	case FL_ARGS_FALLOCATE:
+		put(buf, len, &o, "%s, %d, %d", op->file >= 0 && op->file < sc->nfiles ? sc->files[op->file].name : "?",
+		    op->fpage, op->npages);
 		break;
 	}
 	put(buf, len, &o, ")");

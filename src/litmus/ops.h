@@ -73,7 +73,10 @@
 	  NOHOST("gup: __get_user_pages with a pages[] array on demand needs CONFIG_GUP_TEST's debugfs file"), \
 	  0, 0)                                                                                        \
 	X(MLOCK, mlock, REG, RANGE, HOST, 0, 4)                                                        \
-	X(MADV_PAGEOUT, madvise_pageout, NONE, RANGE, HOST, FL_NEED_SWAP, 6)
+	X(MADV_PAGEOUT, madvise_pageout, NONE, RANGE, HOST, FL_NEED_SWAP, 6)                           \
+	X(MEMFD, memfd, FILE, MEMFD, HOST, 0, 0)                                                       \
+	X(FALLOCATE, fallocate, REG, FALLOCATE, HOST, 0, 3)                                            \
+	X(MADV_REMOVE, madvise_remove, REG, RANGE, HOST, 0, 3)
 
 enum fl_lit_kind {
 #define FL_X_KIND(K, ...) FL_OP_##K,
@@ -89,6 +92,7 @@ enum fl_op_dest {
 	FL_DEST_REG_ALWAYS,	/* a register it must have (pagemap) */
 	FL_DEST_REGION,		/* A = mmap(...) defines the region */
 	FL_DEST_PROC,		/* Pn = fork() creates the process */
+	FL_DEST_FILE,		/* F = memfd(N) creates the file */
 };
 
 /* What comes between an op's parentheses (docs/litmus.md has each grammar). */
@@ -103,7 +107,9 @@ enum fl_op_args {
 	FL_ARGS_UFFD_REGISTER,	/* (A[+off] [, N], missing|wp...) */
 	FL_ARGS_UFFD_WP,	/* (A[+off] [, N], on|off) */
 	FL_ARGS_GUP,		/* (A[+off], N, pin|get|none) */
-	FL_ARGS_MMAP,		/* (N, anon rw|ro|none [shared|private]) */
+	FL_ARGS_MMAP,		/* (N, anon rw|ro|none [shared|private]) or (F[+page], N, rw|ro|none shared) */
+	FL_ARGS_MEMFD,		/* (N) */
+	FL_ARGS_FALLOCATE,	/* (F, page, N): FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE */
 };
 
 /* Host features an op needs (the `needs` column). */

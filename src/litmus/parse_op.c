@@ -60,6 +60,17 @@ static int find_region(const struct parser *p, const struct tok *t)
 	return -1;
 }
 
+static int find_file(const struct parser *p, const struct tok *t)
+{
+	for (int i = 0; i < p->sc->nfiles; i++) {
+		const char *name = p->sc->files[i].name;
+
+		if (strlen(name) == (size_t)t->len && memcmp(name, t->s, (size_t)t->len) == 0)
+			return i;
+	}
+	return -1;
+}
+
 static int region_words(const struct parser *p, int r)
 {
 	return p->sc->regions[r].npages * FL_LIT_PAGE_WORDS;
@@ -85,6 +96,9 @@ static int parse_addr(struct parser *p, struct fl_lit_addr *a)
 		return lit_error_at(p, t.loc, "expected a region (a name starting with an uppercase letter), got %s",
 				lit_tok_desc(p, &t));
 	r = find_region(p, &t);
+	if (r < 0 && find_file(p, &t) >= 0)
+		return lit_error_at(p, t.loc, "'%.*s' is a file, not a region: map it (A = mmap(%.*s, N, rw shared))",
+				lit_clip(t.len), t.s, lit_clip(t.len), t.s);
 	if (r < 0)
 		return lit_error_at(p, t.loc, "unknown region '%.*s'", lit_clip(t.len), t.s);
 	if (lit_peek(p)->kind == TK_PLUS) {
@@ -274,6 +288,56 @@ static int parse_gup(struct parser *p, struct fl_lit_op *op)
 
 static int parse_mmap_args(struct parser *p, struct fl_lit_op *op);
 
+/* F ['+' page]: a file made by an earlier memfd, and a page offset in it. */
+static int parse_file_ref(struct parser *p, struct fl_lit_op *op, bool offset)
+{
+	struct tok t = lit_take(p), n;
+	int f;
+
+	if (!lit_is_region_name(&t))
+		return lit_error_at(p, t.loc, "expected a file (made by F = memfd(N)), got %s", lit_tok_desc(p, &t));
+	f = find_file(p, &t);
+	if (f < 0)
+		return lit_error_at(p, t.loc, "unknown file '%.*s' (files come from F = memfd(N))",
+				lit_clip(t.len), t.s);
+	op->file = f;
+	op->fpage = 0;
+	if (offset && lit_peek(p)->kind == TK_PLUS) {
+		lit_take(p);
+		if (lit_want(p, TK_INT, &n))
+			return -1;
+		if (n.num >= (uint64_t)p->sc->files[f].npages)
+			return lit_error_at(p, n.loc, "page %llu is outside file %s (%d page%s)",
+					(unsigned long long)n.num, p->sc->files[f].name, p->sc->files[f].npages,
+					p->sc->files[f].npages == 1 ? "" : "s");
+		op->fpage = (int)n.num;
+	}
+	return 0;
+}
+
+/* (F, page, N): punch a hole over pages [page, page + N) of F. */
+static int parse_fallocate(struct parser *p, struct fl_lit_op *op)
+{
+	struct tok a, n;
+	const struct fl_lit_file *f;
+
+	if (parse_file_ref(p, op, false) || lit_want(p, TK_COMMA, NULL) || lit_want(p, TK_INT, &a) ||
+	    lit_want(p, TK_COMMA, NULL) || lit_want(p, TK_INT, &n))
+		return -1;
+	f = &p->sc->files[op->file];
+	if (a.num >= (uint64_t)f->npages)
+		return lit_error_at(p, a.loc, "page %llu is outside file %s (%d page%s)", (unsigned long long)a.num,
+				f->name, f->npages, f->npages == 1 ? "" : "s");
+	if (n.num < 1 || n.num > (uint64_t)(f->npages - (int)a.num))
+		return lit_error_at(p, n.loc, "fallocate of %llu pages from page %llu: file %s has %d page%s",
+				(unsigned long long)n.num, (unsigned long long)a.num, f->name, f->npages,
+				f->npages == 1 ? "" : "s");
+	op->fpage = (int)a.num;
+	op->npages = (int)n.num;
+	return 0;
+}
+
+
 /* The arguments of a call, between the parentheses. */
 static int parse_args(struct parser *p, enum fl_op_args args, struct fl_lit_op *op)
 {
@@ -306,6 +370,16 @@ static int parse_args(struct parser *p, enum fl_op_args args, struct fl_lit_op *
 		return parse_gup(p, op);
 	case FL_ARGS_MMAP:
 		return parse_mmap_args(p, op);
+	case FL_ARGS_MEMFD:
+		if (lit_want(p, TK_INT, &v))
+			return -1;
+		if (v.num < 1 || v.num > FL_LIT_MAX_FILE_PAGES)
+			return lit_error_at(p, v.loc, "memfd of %llu pages: a file has 1 to %d pages (FL_LIT_MAX_FILE_PAGES)",
+					(unsigned long long)v.num, FL_LIT_MAX_FILE_PAGES);
+		op->npages = (int)v.num;
+		return 0;
+	case FL_ARGS_FALLOCATE:
+		return parse_fallocate(p, op);
 	}
 	return 0;
 }
@@ -380,6 +454,9 @@ static int parse_mmap_args(struct parser *p, struct fl_lit_op *op)
 	unsigned seen = 0;
 	struct tok t;
 
+	/* mmap(F[+page], N, ...): a shared mapping of a memfd. */
+	if (lit_peek(p)->kind == TK_IDENT && (parse_file_ref(p, op, true) || lit_want(p, TK_COMMA, NULL)))
+		return -1;
 	if (lit_want(p, TK_INT, &t))
 		return -1;
 	if (t.num < 1 || t.num > FL_LIT_MAX_PAGES)
@@ -398,8 +475,55 @@ static int parse_mmap_args(struct parser *p, struct fl_lit_op *op)
 			return -1;
 	} while (lit_peek(p)->kind == TK_IDENT);
 	/* Reported at the ')'; anything else there is parse_call's "expected ')'". */
-	if (lit_peek(p)->kind == TK_RPAREN && !(seen & 1))
-		return lit_error_at(p, lit_peek(p)->loc, "mmap needs 'anon': only anonymous memory is modelled");
+	if (lit_peek(p)->kind != TK_RPAREN)
+		return 0;
+	if (op->file >= 0) {
+		const struct fl_lit_file *f = &p->sc->files[op->file];
+
+		if (seen & 1)
+			return lit_error_at(p, lit_peek(p)->loc, "mmap of file %s: a file mapping is not 'anon'", f->name);
+		if (!(op->mflags & FL_MAP_SHARED))
+			return lit_error_at(p, lit_peek(p)->loc, "mmap of file %s: only 'shared' file mappings are "
+					"modelled (private ones, which COW from the page cache, are not yet)", f->name);
+		if (op->fpage + op->npages > f->npages)
+			return lit_error_at(p, lit_peek(p)->loc, "mmap of %d pages from page %d of file %s, which "
+					"has %d", op->npages, op->fpage, f->name, f->npages);
+		return 0;
+	}
+	if (!(seen & 1))
+		return lit_error_at(p, lit_peek(p)->loc, "mmap needs 'anon' or a file: mmap(N, anon rw) or "
+				"mmap(F, N, rw shared)");
+	return 0;
+}
+
+/*
+ * F = memfd(N); the name and '=' are taken.  The file belongs to P0's
+ * init, before any fork: every process then has it, as a forked child
+ * inherits the descriptor.
+ */
+static int parse_memfd(struct parser *p, struct opctx *c, const struct tok *name, struct fl_lit_op *op)
+{
+	struct fl_scenario *sc = p->sc;
+	struct fl_lit_file *f;
+
+	if (parse_call(p, &fl_ops[FL_OP_MEMFD], FL_OP_MEMFD, op))
+		return -1;
+	if (!c->init || c->proc != 0 || sc->nprocs > 1)
+		return lit_error_at(p, name->loc, "memfd belongs in init, in P0, before the first fork "
+				"(every process inherits the file)");
+	if (find_region(p, name) >= 0 || find_file(p, name) >= 0)
+		return lit_error_at(p, name->loc, "'%.*s' is already a region or a file", lit_clip(name->len), name->s);
+	if (name->len >= (int)sizeof(f->name))
+		return lit_error_at(p, name->loc, "file name '%.*s' is too long (max %d characters)",
+				lit_clip(name->len), name->s, (int)sizeof(f->name) - 1);
+	if (sc->nfiles >= FL_LIT_MAX_FILES)
+		return lit_error_at(p, name->loc, "too many files (FL_LIT_MAX_FILES = %d)", FL_LIT_MAX_FILES);
+	f = &sc->files[sc->nfiles];
+	memcpy(f->name, name->s, (size_t)name->len);
+	f->name[name->len] = '\0';
+	f->npages = op->npages;
+	f->loc = op->loc;
+	op->file = sc->nfiles++;
 	return 0;
 }
 
@@ -409,8 +533,11 @@ static int parse_mmap(struct parser *p, const struct tok *name, struct fl_lit_op
 	struct tok t = lit_take(p);
 
 	if (!lit_tok_is(&t, "mmap"))
-		return lit_error_at(p, t.loc, "only mmap defines a region: expected '%.*s = mmap(...)', got %s",
-				lit_clip(name->len), name->s, lit_tok_desc(p, &t));
+		return lit_error_at(p, t.loc, "only mmap defines a region and memfd a file: expected '%.*s = mmap(...)' "
+				"or '%.*s = memfd(N)', got %s", lit_clip(name->len), name->s, lit_clip(name->len), name->s,
+				lit_tok_desc(p, &t));
+	if (find_file(p, name) >= 0)
+		return lit_error_at(p, name->loc, "'%.*s' is already a file", lit_clip(name->len), name->s);
 	if (parse_call(p, &fl_ops[FL_OP_MMAP], FL_OP_MMAP, op))
 		return -1;
 	return add_region(p, name, op);
@@ -484,6 +611,8 @@ static int parse_plain_op(struct parser *p, const struct tok *t, struct fl_lit_o
 		return lit_error_at(p, t->loc, "mmap needs a region: A = mmap(N, anon rw)");
 	case FL_DEST_PROC:
 		return lit_error_at(p, t->loc, "fork needs a child process: P1 = fork()");
+	case FL_DEST_FILE:
+		return lit_error_at(p, t->loc, "memfd needs a file name: F = memfd(N)");
 	case FL_DEST_REG_ALWAYS:
 		return lit_error_at(p, t->loc, "%s needs a register: r0 = %s(A)", d->name, d->name);
 	case FL_DEST_NONE:
@@ -506,6 +635,7 @@ static int parse_op(struct parser *p, struct opctx *c, const struct tok *first,
 	op->reg = -1;
 	op->addr.region = -1;
 	op->child = -1;
+	op->file = -1;
 	if (first->kind != TK_IDENT)
 		return lit_error_at(p, first->loc, "expected an operation, got %s", lit_tok_desc(p, first));
 	if (lit_numbered(first, "r", &n))
@@ -519,6 +649,10 @@ static int parse_op(struct parser *p, struct opctx *c, const struct tok *first,
 	}
 	if (lit_is_region_name(first) && lit_peek(p)->kind == TK_ASSIGN) {
 		lit_take(p);
+		if (lit_peek(p)->kind == TK_IDENT && lit_tok_is(lit_peek(p), "memfd")) {
+			lit_take(p);
+			return parse_memfd(p, c, first, op);
+		}
 		return parse_mmap(p, first, op);
 	}
 	return parse_plain_op(p, first, op);

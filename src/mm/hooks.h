@@ -45,7 +45,7 @@ struct fl_mm_hooks {
 	void (*gup_grabbed)(int mm, int vpn);
 	/* A page whose first word @tag wrote became visible at @vpn (UFFDIO_COPY). */
 	void (*page_filled)(int mm, int vpn, uint32_t tag, int pfn);
-	/* UFFDIO_WRITEPROTECT on [start, end) begins / returns; a PTE it left uffd-wp; wp dropped. */
+	/* UFFDIO_WRITEPROTECT on [start, end) begins / returns; a PTE it left uffd-wp; wp dropped (register, truncation). */
 	void (*uffd_wp_begin)(int mm, int tid, int start, int end, bool enable);
 	void (*uffd_wp_end)(int mm, int tid, int start, int end, bool enable, bool ok);
 	void (*uffd_wp_covered)(int mm, int tid, int vpn);
@@ -53,6 +53,12 @@ struct fl_mm_hooks {
 	/* mprotect on [start, end) begins / returns (@ro: no write permission left). */
 	void (*mprotect_begin)(int mm, int tid, int start, int end);
 	void (*mprotect_end)(int mm, int tid, int start, int end, bool ro, bool ok);
+	/*
+	 * A page leaves a shmem file (hole punch): its contents are zero from
+	 * now on.  The caller's step announces shm_spec_obj(obj, pgoff).
+	 */
+	uint32_t (*shm_spec_obj)(int obj, int pgoff);
+	void (*shm_hole)(int obj, int pgoff, int pfn);	/* @pfn: the page that left, -1 for a swap entry */
 	/* The model saw something wrong: record it (first one per property wins). */
 	void (*violate)(enum fl_mm_violation v, int tid, const char *msg);
 };

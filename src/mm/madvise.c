@@ -11,8 +11,11 @@
  * PTL is dropped, reclaim_pages tries to swap the isolated pages out
  * (swap.c).  tlb_finish_mmu comes after the reclaim.
  *
- * Shared anonymous (shmem) VMAs are skipped: the kernel would reclaim
- * their pages through shmem_writepage, which the model does not have.
+ * Shared anonymous (shmem) pages are reclaimed too (the caller owns the
+ * file, so can_do_file_pageout): their PTEs are cleared to none, and a
+ * dirty page goes to swap through shmem_writepage, which leaves its swap
+ * entry in the page cache; a clean one leaves the page cache (swap.c,
+ * shmem.c).
  */
 #include <errno.h>
 #include "mm/mm.h"
@@ -98,10 +101,6 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 			ret = -EINVAL;
 			break;
 		}
-		if (vma->shmem >= 0) {
-			FL_TRACE("%s..%s: shared anonymous memory, not modelled: skipped", fl_va(start), fl_va(stop - 1));
-			continue;
-		}
 		fl_tlb_gather_mmu(&tlb, mm, false);
 		while (start < stop) {
 			int table_end = (start / FL_PTES_PER_TABLE + 1) * FL_PTES_PER_TABLE;
@@ -112,6 +111,53 @@ int fl_madvise_pageout(struct fl_task *t, int vpn, int npages)
 			start = table_end;
 		}
 		fl_tlb_finish_mmu(t, &tlb);
+	}
+	fl_mmap_read_unlock(t, mm);
+	return ret;
+}
+
+/*
+ * madvise(MADV_REMOVE) (madvise_remove): for each VMA of the range, a
+ * shared writable file mapping (shmem, memfd or anonymous) has the
+ * corresponding file range punched out with vfs_fallocate, mmap_lock
+ * dropped meanwhile; anything else is EINVAL (no file: private anonymous
+ * memory; VM_LOCKED), and a mapping that may never write EACCES (not in
+ * the model: every file is open read-write).  A hole in the range
+ * is ENOMEM once the rest is done.
+ */
+int fl_madvise_remove(struct fl_task *t, int vpn, int npages)
+{
+	int mm = t->mm, end = vpn + npages, ret = 0;
+
+	fl_mmap_read_lock(t, mm);
+	for (int addr = vpn; addr < end;) {
+		struct fl_vma *vma = fl_find_vma(mm, addr);
+		int start = addr, stop, obj, pgoff;
+
+		if (!vma) {
+			ret = -ENOMEM;
+			addr++;
+			continue;
+		}
+		stop = vma->end < end ? vma->end : end;
+		addr = stop;
+		if ((vma->vm_flags & VM_LOCKED) || vma->shmem < 0) {
+			FL_TRACE("%s..%s: %s: -EINVAL", fl_va(start), fl_va(stop - 1),
+				 vma->shmem < 0 ? "no file" : "VM_LOCKED");
+			fl_mmap_read_unlock(t, mm);
+			return -EINVAL;
+		}
+		/* vma_is_shared_maywrite: a memfd is open for writing, so even a PROT_READ mapping may. */
+		if (!(vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_MAYWRITE)) {
+			FL_TRACE("%s..%s: not a shared mapping that may write: -EACCES", fl_va(start), fl_va(stop - 1));
+			fl_mmap_read_unlock(t, mm);
+			return -EACCES;
+		}
+		obj = vma->shmem;
+		pgoff = vma->pgoff + start - vma->start;
+		fl_mmap_read_unlock(t, mm);	/* vfs_fallocate runs without mmap_lock */
+		fl_shmem_fallocate(t, obj, pgoff, stop - start);
+		fl_mmap_read_lock(t, mm);
 	}
 	fl_mmap_read_unlock(t, mm);
 	return ret;

@@ -105,32 +105,125 @@ static unsigned do_shmem_fault(struct vm_fault *vmf)
 	struct fl_task *t = vmf->task;
 	struct fl_vma *vma = vmf->vma;
 	int pgoff = vma->pgoff + vmf->vpn - vma->start, pfn;
+	unsigned ret;
 	pte_t entry;
 
 	/*
 	 * shmem_get_folio_gfp: a page missing from the page cache of a VMA
 	 * registered for missing faults goes to user space instead (v4.11,
 	 * userfaultfd shmem support; found missing by faultline conform).
+	 * The page comes back locked; finish_fault maps it under the lock.
 	 */
-	if (fl_userfaultfd_missing(vma) && !fl_shmem_has_page(t, vma->shmem, pgoff))
+	/*
+	 * shmem_fault: "Trinity finds that probing a hole which tmpfs is
+	 * punching can prevent the hole-punch from ever completing": a fault
+	 * that sees a punch in progress over its page waits for it (the read
+	 * of i_private is lockless, so a fault that read it just before the
+	 * punch began goes on: Hugh's "without quite guaranteeing no race").
+	 */
+	ret = fl_shmem_falloc_wait(vmf, vma->shmem, pgoff);
+	if (ret)
+		return ret == VM_FAULT_NOPAGE ? 0 : ret;
+	pfn = fl_shmem_get_page(t, vma->shmem, pgoff, fl_userfaultfd_missing(vma));
+	if (pfn == FL_SHMEM_USERFAULT)
 		return fl_handle_userfault(vmf, false);
-	pfn = fl_shmem_get_page(t, vma->shmem, pgoff);
 	if (pfn < 0)
 		return VM_FAULT_OOM;
 	entry = pfn_pte((uint32_t)pfn, vma->vm_page_prot);
 	if (vmf->flags & FAULT_FLAG_WRITE)
 		entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+	/*
+	 * set_pte_range: a fault on a uffd-wp marker (vmf_orig_pte_uffd_wp)
+	 * maps the page read-only with the bit, so that a write faults again
+	 * into do_wp_page and the monitor hears of it (9c28a205c061).  The
+	 * counterfactual in_file takes the bit from the shared page cache.
+	 */
+	if (pte_marker_uffd_wp(vmf->orig_pte) ||
+	    (FL_POL(UFFD_WP_MARKERS) == FL_UFFD_WP_MARKERS_IN_FILE && fl_shmem_wp_bit(t, vma->shmem, pgoff)))
+		entry = pte_wrprotect(pte_mkuffd_wp(entry));
 	fl_pte_lock(t, vmf->mm, vmf->vpn);
-	if (!pte_none(fl_ptep_get(vmf->mm, vmf->vpn))) {
+	if (!pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
 		fl_pte_unlock(t, vmf->mm, vmf->vpn);
+		fl_unlock_page(t, pfn);
 		fl_put_page(pfn);
 		return 0;
 	}
 	fl_page_dup_rmap(pfn);	/* page_add_file_rmap */
 	fl_set_pte_at(vmf->mm, vmf->vpn, entry);
-	FL_TRACE("map shmem pfn %d at %s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W)" : " (R/O)");
+	FL_TRACE("map shmem pfn %d at %s%s%s", pfn, fl_va(vmf->vpn), pte_write(entry) ? " (W)" : " (R/O)",
+		 pte_uffd_wp(entry) ? " uffd-wp" : "");
 	fl_pte_unlock(t, vmf->mm, vmf->vpn);
+	fl_unlock_page(t, pfn);	/* __do_fault's VM_FAULT_LOCKED page, unlocked after finish_fault */
 	return 0;
+}
+
+/*
+ * should_fault_around: ->map_pages exists (every shmem VMA), the window is
+ * more than one page, and userfaultfd does not veto it (switch
+ * uffd_fault_around: uffd_disable_fault_around() since 9c28a205c061).
+ */
+static bool should_fault_around(struct vm_fault *vmf)
+{
+	const struct fl_vma *vma = vmf->vma;
+
+	switch (FL_POL(UFFD_FAULT_AROUND)) {
+	case FL_UFFD_FAULT_AROUND_NO_WP:
+		if (fl_userfaultfd_wp(vma))
+			return false;
+		break;
+	case FL_UFFD_FAULT_AROUND_NO_UFFD:
+		if (vma->vm_flags & (VM_UFFD_MISSING | VM_UFFD_WP))
+			return false;
+		break;
+	default:
+		break;
+	}
+	return fl_fault_around_pages_of(FL_POL(FAULT_AROUND)) > 1;
+}
+
+/*
+ * do_fault_around: the window is fault_around_pages aligned down around
+ * the faulting page, its start clamped to the VMA, its end to the VMA and
+ * the page table (the kernel's: see filemap.c).  Enter and return:
+ * mmap_lock read-held, PTL not held.
+ */
+static unsigned do_fault_around(struct vm_fault *vmf)
+{
+	int nr = fl_fault_around_pages_of(FL_POL(FAULT_AROUND));
+	int from = vmf->vpn - vmf->vpn % nr, to;
+
+	if (from < vmf->vma->start)
+		from = vmf->vma->start;
+	to = from + nr;
+	if (to > vmf->vma->end)
+		to = vmf->vma->end;
+	return fl_filemap_map_pages(vmf, from, to);
+}
+
+/*
+ * do_read_fault: fault-around first; ->fault (shmem_fault) only when it
+ * did not map the faulting page.
+ */
+static unsigned do_read_fault(struct vm_fault *vmf)
+{
+	if (should_fault_around(vmf)) {
+		unsigned ret = do_fault_around(vmf);
+
+		if (ret)
+			return 0;	/* VM_FAULT_NOPAGE: mapped, nothing more to do */
+	}
+	return do_shmem_fault(vmf);
+}
+
+/*
+ * do_fault: a none PTE in a file (shmem) VMA.  A private (COW) mapping of
+ * a file is not modelled yet: every shmem VMA is shared.
+ */
+static unsigned do_fault(struct vm_fault *vmf)
+{
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	return do_shmem_fault(vmf);	/* do_shared_fault */
 }
 
 /*
@@ -551,6 +644,31 @@ out_page:
 }
 
 /*
+ * handle_pte_marker (v5.19): a PTE marker where the page would be.  A
+ * uffd-wp marker in a VMA still registered for wp is a missing PTE that
+ * keeps its bit (do_pte_missing; the fault maps the page write-protected);
+ * a leftover marker (the range was unregistered) is just cleared, and the
+ * access retried (pte_marker_clear).
+ * Enter: mmap_lock read-held, PTL not held.  Return: same.
+ */
+static unsigned handle_pte_marker(struct vm_fault *vmf)
+{
+	if (pte_marker_uffd_wp(vmf->orig_pte) && fl_userfaultfd_wp(vmf->vma)) {
+		FL_TRACE("uffd-wp pte marker: fault the page in write-protected");
+		if (vma_is_anonymous(vmf->vma))
+			return do_anonymous_page(vmf);
+		return do_fault(vmf);
+	}
+	fl_pte_lock(vmf->task, vmf->mm, vmf->vpn);
+	if (pte_same(fl_ptep_get(vmf->mm, vmf->vpn), vmf->orig_pte)) {
+		fl_set_pte_at(vmf->mm, vmf->vpn, 0);
+		FL_TRACE("pte_marker_clear: a leftover marker, the range is not wp-registered any more");
+	}
+	fl_pte_unlock(vmf->task, vmf->mm, vmf->vpn);
+	return 0;
+}
+
+/*
  * handle_pte_fault - dispatch on the PTE found.
  * Enter: mmap_lock read-held.  Return: same.
  * orig_pte is read without the PTL, then re-checked under it.
@@ -567,10 +685,13 @@ static unsigned handle_pte_fault(struct vm_fault *vmf)
 	if (pte_none(vmf->orig_pte)) {
 		if (vma_is_anonymous(vmf->vma))
 			return do_anonymous_page(vmf);
-		return do_shmem_fault(vmf);
+		return do_fault(vmf);
 	}
-	if (!pte_present(vmf->orig_pte))
+	if (!pte_present(vmf->orig_pte)) {
+		if (is_pte_marker(vmf->orig_pte))
+			return handle_pte_marker(vmf);
 		return do_swap_page(vmf);
+	}
 	fl_pte_lock(vmf->task, vmf->mm, vmf->vpn);
 	entry = fl_ptep_get(vmf->mm, vmf->vpn);
 	if (!pte_same(entry, vmf->orig_pte)) {
@@ -646,15 +767,90 @@ void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma 
 		ptent = fl_ptep_get_and_clear(mm, vpn);
 		if (pte_present(ptent)) {
 			pfn = fl_vm_normal_page(vma, ptent);
+			/* zap_present_folio_ptes: a file page keeps the PTE's dirty bit (folio_mark_dirty). */
+			if (pfn >= 0 && !(fl_page_flags(pfn) & PG_anon) && pte_dirty(ptent))
+				fl_page_set_flags(pfn, PG_dirty, 0);
 			if (pfn >= 0)
 				fl_page_remove_rmap(pfn);
 			fl_tlb_remove_page(t, tlb, vpn, pfn);	/* tlb_remove_tlb_entry + __tlb_remove_page */
 			FL_TRACE("zap %s (pfn %u)", fl_va(vpn), pte_pfn(ptent));
+		} else if (is_pte_marker(ptent)) {
+			/* munmap and exit zap with ZAP_FLAG_DROP_MARKER (999dad824c39): the marker goes. */
+			FL_TRACE("zap %s (pte marker dropped)", fl_va(vpn));
 		} else if (is_swap_pte(ptent)) {
 			FL_TRACE("zap %s (swap slot %u)", fl_va(vpn), pte_to_swp_entry(ptent));
 			fl_free_swap_and_cache(t, (int)pte_to_swp_entry(ptent));
 		}
 		fl_pte_unlock(t, mm, vpn);
+	}
+}
+
+/*
+ * unmap_mapping_pages over pages [pgoff, pgoff + n) of shmem @obj: walk
+ * every VMA that maps them (the i_mmap tree: any mm, any address; a VMA
+ * munmap has detached but not yet zapped is still there) and zap their
+ * PTEs, flushing each mm's TLBs before the pages are released.  Without
+ * @drop_markers (unmap_mapping_range: shmem_fallocate's early unmap) a
+ * uffd-wp PTE leaves a marker and markers stay (zap_install_uffd_wp_if_needed);
+ * with it (unmap_mapping_folio: the final truncation, page locked) they go.
+ * Enter: no PTL; the caller holds no mmap_lock of the other mms, as the
+ * kernel's rmap walk does not (i_mmap_rwsem is not modelled: VMAs of the
+ * file are read under each mm's VMA object).
+ */
+void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool drop_markers)
+{
+	for (int mm = 0; mm < FL_MAX_MM; mm++) {
+		struct mmu_gather tlb;
+		bool gathered = false;
+
+		if (!fl_mm.mm[mm].live)
+			continue;
+		fl_sim_yield(fl_obj_vma(mm), FL_ACC_R, "unmap_mapping_range: vma_interval_tree_foreach");
+		for (int i = 0; i < FL_MAX_VMAS; i++) {
+			struct fl_vma *v = &fl_mm.mm[mm].vma[i];
+			int lo, hi;
+
+			if (!v->used || v->shmem != obj)
+				continue;
+			lo = pgoff > v->pgoff ? pgoff : v->pgoff;
+			hi = pgoff + n < v->pgoff + (v->end - v->start) ? pgoff + n : v->pgoff + (v->end - v->start);
+			if (lo >= hi)
+				continue;
+			if (!gathered) {
+				fl_tlb_gather_mmu(&tlb, mm, false);
+				gathered = true;
+			}
+			for (int vpn = v->start + lo - v->pgoff; vpn < v->start + hi - v->pgoff; vpn++) {
+				pte_t ptent;
+				int pfn;
+
+				fl_pte_lock(t, mm, vpn);
+				ptent = fl_ptep_get(mm, vpn);
+				if (pte_present(ptent)) {
+					ptent = fl_ptep_get_and_clear(mm, vpn);
+					pfn = fl_vm_normal_page(v, ptent);
+					if (pfn >= 0 && pte_dirty(ptent))
+						fl_page_set_flags(pfn, PG_dirty, 0);	/* folio_mark_dirty */
+					if (pfn >= 0)
+						fl_page_remove_rmap(pfn);
+					if (drop_markers && pte_uffd_wp(ptent))
+						fl_mm_hooks.uffd_wp_dropped(mm, vpn, vpn + 1);
+					fl_tlb_remove_page(t, &tlb, vpn, pfn);
+					FL_TRACE("P%d %s: zap (pfn %u)", mm, fl_va(vpn), pte_pfn(ptent));
+					if (!drop_markers && pte_uffd_wp(ptent) && userfaultfd_wp_use_markers(v)) {
+						fl_set_pte_at(mm, vpn, make_pte_marker_uffd_wp());
+						FL_TRACE("P%d %s: uffd-wp kept in a pte marker", mm, fl_va(vpn));
+					}
+				} else if (is_pte_marker(ptent) && drop_markers) {
+					fl_mm_hooks.uffd_wp_dropped(mm, vpn, vpn + 1);
+					fl_set_pte_at(mm, vpn, 0);
+					FL_TRACE("P%d %s: pte marker dropped (ZAP_FLAG_DROP_MARKER)", mm, fl_va(vpn));
+				}
+				fl_pte_unlock(t, mm, vpn);
+			}
+		}
+		if (gathered)
+			fl_tlb_finish_mmu(t, &tlb);
 	}
 }
 
@@ -747,6 +943,10 @@ static int copy_present_page(int dst_mm, int src_mm, struct fl_vma *src, int vpn
 static void copy_nonpresent_pte(int dst_mm, int src_mm, int vpn, pte_t pte)
 {
 	int slot = (int)pte_to_swp_entry(pte);
+
+	/* copy_pte_marker: the child's VMA has no uffd-wp (no UFFD_FEATURE_EVENT_FORK): nothing to copy. */
+	if (is_pte_marker(pte))
+		return;
 
 	fl_swap_duplicate(slot);
 	if (pte_swp_exclusive(pte)) {

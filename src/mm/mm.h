@@ -145,7 +145,20 @@ struct fl_uffd_waiter {
 struct fl_shmem {
 	uint8_t used;
 	int8_t page[FL_SHMEM_PAGES];	/* pfn + 1 in the page cache, 0 if none */
+	/*
+	 * The swap entry that stands in the page cache for a page
+	 * shmem_writepage swapped out (the xarray's value entry), 0 if none.
+	 * It holds one swap count of its slot; no PTE refers to it.
+	 */
+	int8_t swap[FL_SHMEM_PAGES];
+	uint8_t wp[FL_SHMEM_PAGES];	/* counterfactual uffd_wp_markers=in_file: the bit, shared by every mapper */
+	/* The inode: i_rwsem held for write by a fallocate (tid + 1), and i_private. */
+	int8_t i_rwsem;
+	uint8_t falloc_active;		/* i_private = &shmem_falloc */
+	uint8_t falloc_start, falloc_next;	/* shmem_falloc.start, .next */
+	uint8_t falloc_seq;		/* punches finished: a waiter wakes when it changes (wake_up_all) */
 };
+static inline uint32_t fl_obj_inode(int obj) { return FL_OBJ(FL_OT_INODE, obj); }
 
 /*
  * One swap device.  swap_map[] counts the swap PTEs that refer to a slot;
@@ -191,6 +204,7 @@ struct fl_task {
 #define VM_FAULT_OOM		(1u << 0)
 #define VM_FAULT_SIGBUS		(1u << 1)
 #define VM_FAULT_WRITE		(1u << 3)
+#define VM_FAULT_NOPAGE		(1u << 8)	/* ->map_pages / ->fault installed the PTE itself */
 #define VM_FAULT_SIGSEGV	(1u << 6)
 #define VM_FAULT_RETRY		(1u << 10)
 
@@ -326,6 +340,8 @@ unsigned fl_handle_mm_fault(struct fl_task *t, struct fl_vma *vma, int vpn, unsi
 /* With FAULT_FLAG_VMA_LOCK from the arch code: @ref is the locked VMA, @vma what the fault reads of it. */
 unsigned fl_handle_mm_fault_ref(struct fl_task *t, struct fl_vma *vma, int vpn, unsigned flags,
 				const struct fl_vma_ref *ref);
+/* unmap_mapping_pages: zap every PTE of every mm that maps pages [pgoff, pgoff + n) of shmem @obj. */
+void fl_unmap_mapping_pages(struct fl_task *t, int obj, int pgoff, int n, bool drop_markers);
 void fl_zap_page_range(struct fl_task *t, struct mmu_gather *tlb, struct fl_vma *vma, int start, int end);
 int fl_copy_page_range(struct fl_task *t, int dst_mm, int src_mm, struct fl_vma *dst, struct fl_vma *src);
 
@@ -349,6 +365,7 @@ struct fl_vma *fl_find_vma(int mm, int vpn);
 /* The same lookup without a step of its own: inside a step that already announced the VMA list. */
 struct fl_vma *fl_vma_at(int mm, int vpn);
 int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags);	/* 0 or -errno */
+int fl_do_mmap_file(struct fl_task *t, int vpn, int npages, uint32_t vm_flags, int obj, int pgoff);
 int fl_do_munmap(struct fl_task *t, int vpn, int npages);
 void fl_exit_mmap(struct fl_task *t, int mm);
 int fl_madvise_dontfork(struct fl_task *t, int vpn, int npages);
@@ -382,11 +399,13 @@ void fl_free_swap_cache(struct fl_task *t, int pfn);
 bool fl_try_to_free_swap(int pfn);			/* page locked */
 bool fl_reuse_swap_page(int pfn);			/* page locked */
 bool fl_isolate_lru_page(int pfn);			/* with a reference */
+int fl_folio_alloc_swap(int pfn);			/* a slot and the swap cache, in the caller's step */
 void fl_reclaim_pages(struct fl_task *t, const int *pfns, const int *vpns, int n);
 void fl_swap_reclaim_orphans(void);			/* harness teardown */
 
 /* --- madvise.c -------------------------------------------------------------- */
 int fl_madvise_pageout(struct fl_task *t, int vpn, int npages);
+int fl_madvise_remove(struct fl_task *t, int vpn, int npages);	/* 0 or -errno */
 
 /* --- fork.c ---------------------------------------------------------------- */
 int fl_dup_mm(struct fl_task *t, int child_mm);
@@ -406,13 +425,34 @@ unsigned fl_handle_userfault(struct vm_fault *vmf, bool wp);
 int fl_uffd_read_msg(struct fl_task *t);	/* 1: a message was read; 0: nothing can come any more */
 static inline bool fl_userfaultfd_wp(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_WP; }
 static inline bool fl_userfaultfd_missing(const struct fl_vma *vma) { return vma->vm_flags & VM_UFFD_MISSING; }
+/* userfaultfd_wp_use_markers: file-backed (shmem) uffd-wp with PTE markers (WP_UNPOPULATED is not modelled). */
+static inline bool userfaultfd_wp_use_markers(const struct fl_vma *vma)
+{
+	return fl_userfaultfd_wp(vma) && vma->shmem >= 0 && FL_POL(UFFD_WP_MARKERS) == FL_UFFD_WP_MARKERS_PTE;
+}
+
+/* --- filemap.c ------------------------------------------------------------- */
+unsigned fl_filemap_map_pages(struct vm_fault *vmf, int start, int end);
 
 /* --- shmem.c ----------------------------------------------------------------- */
 int fl_shmem_create(void);
-int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff);	/* pfn with a reference */
-bool fl_shmem_has_page(struct fl_task *t, int obj, int pgoff);	/* the page cache lookup alone */
+#define FL_SHMEM_USERFAULT (-2)	/* not in the cache of a VM_UFFD_MISSING VMA: handle_userfault */
+/* pfn, locked and with a reference; -1 OOM; FL_SHMEM_USERFAULT when @uffd_missing and absent */
+int fl_shmem_get_page(struct fl_task *t, int obj, int pgoff, bool uffd_missing);
 int fl_shmem_add_page(struct fl_task *t, int obj, int pgoff, int pfn);	/* 0, or -EEXIST */
+int fl_shmem_find_get(int obj, int pgoff);	/* the cache's page with a speculative reference, or -1 */
 void fl_shmem_release_all(void);
+/* shmem_fallocate(FALLOC_FL_PUNCH_HOLE) over pages [pgoff, pgoff + n) of @obj: 0 or -errno. */
+int fl_shmem_fallocate(struct fl_task *t, int obj, int pgoff, int n);
+/* shmem_fault's i_private check: 0 (go on), VM_FAULT_RETRY (mmap_lock dropped) or VM_FAULT_NOPAGE. */
+unsigned fl_shmem_falloc_wait(struct vm_fault *vmf, int obj, int pgoff);
+/* Reclaim (swap.c) of a shmem page, locked and isolated: */
+void fl_shmem_unmap_pte(struct fl_task *t, int mm, int vpn, pte_t pteval);	/* PTL held, PTE cleared */
+int fl_shmem_writepage(struct fl_task *t, int pfn);
+/* The counterfactual uffd_wp_markers=in_file: the uffd-wp bit kept in the page cache. */
+bool fl_shmem_wp_bit(struct fl_task *t, int obj, int pgoff);
+void fl_shmem_set_wp_bit(struct fl_task *t, int obj, int pgoff, bool on);	/* to the swap cache: slot, or 0 (redirtied) */
+bool fl_shmem_remove_mapping(int pfn);		/* a clean page leaves the page cache: true if it may be freed */
 
 /* --- fault.c: the user access (arch/x86/mm/fault.c) --------------------- */
 struct fl_user_access {

@@ -122,7 +122,13 @@ void fl_vma_split_range(int mm, int start, int end)
 			split_vma(mm, &fl_mm.mm[mm].vma[i], end);
 }
 
-int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
+/*
+ * do_mmap of @npages at @vpn.  @obj >= 0: a shared mapping of that shmem
+ * file (memfd) from page @pgoff; -1: anonymous, where a shared mapping
+ * gets a shmem object of its own (shmem_zero_setup: an anonymous file, so
+ * shared anonymous memory is the file case with a file nobody else has).
+ */
+static int do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags, int obj, int pgoff)
 {
 	int mm = t->mm, ret = 0;
 	struct fl_vma *vma;
@@ -145,10 +151,10 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 	vma->end = (uint16_t)(vpn + npages);
 	/* mmap_region: new VMAs start soft-dirty, so pagemap reports them dirty. */
 	vma->vm_flags = vm_flags | VM_SOFTDIRTY | VM_MAYWRITE;
-	vma->shmem = -1;
-	if (vm_flags & VM_SHARED) {
+	vma->shmem = (int8_t)obj;
+	vma->pgoff = (uint16_t)pgoff;
+	if ((vm_flags & VM_SHARED) && obj < 0)
 		vma->shmem = (int8_t)fl_shmem_create();	/* shmem_zero_setup */
-	}
 	fl_vma_set_page_prot(vma);
 	fl_mm_hooks.zero_range(mm, vpn, vpn + npages);
 	FL_TRACE("P%d vma [%d, %d) %s%s%s", mm, vpn, vpn + npages,
@@ -157,6 +163,16 @@ int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
 out:
 	fl_mmap_write_unlock(t, mm);
 	return ret;
+}
+
+int fl_do_mmap(struct fl_task *t, int vpn, int npages, uint32_t vm_flags)
+{
+	return do_mmap(t, vpn, npages, vm_flags, -1, 0);
+}
+
+int fl_do_mmap_file(struct fl_task *t, int vpn, int npages, uint32_t vm_flags, int obj, int pgoff)
+{
+	return do_mmap(t, vpn, npages, vm_flags, obj, pgoff);
 }
 
 /*

@@ -75,9 +75,15 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 
 		fl_pte_lock(t, mm, vpn);
 		oldpte = fl_ptep_get(mm, vpn);
-		/* Present or swap, this PTE leaves with the uffd-wp bit; a none one gets nothing. */
-		if (uffd_wp && !pte_none(oldpte))
+		/*
+		 * Present, swap or marker, this PTE leaves with the uffd-wp bit; a
+		 * none one gets a marker if the VMA uses them, else nothing.
+		 */
+		if (uffd_wp && (!pte_none(oldpte) || userfaultfd_wp_use_markers(vma)))
 			fl_mm_hooks.uffd_wp_covered(mm, t->tid, vpn);
+		if ((uffd_wp || uffd_wp_resolve) && vma->shmem >= 0 &&
+		    FL_POL(UFFD_WP_MARKERS) == FL_UFFD_WP_MARKERS_IN_FILE)
+			fl_shmem_set_wp_bit(t, vma->shmem, vma->pgoff + vpn - vma->start, uffd_wp);
 		if (pte_present(oldpte) && FL_POL(UFFD_WP_SKIP_UNCHANGED) &&
 		    ((uffd_wp && pte_uffd_wp(oldpte)) || (uffd_wp_resolve && !pte_uffd_wp(oldpte)))) {
 			FL_TRACE("%s: uffd-wp unchanged, skipped (F3)", fl_va(vpn));
@@ -107,6 +113,13 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 				 (ptent & _PAGE_PROTNONE) ? "none" : pte_write(ptent) ? "W" : "R",
 				 pte_uffd_wp(ptent) ? " uffd-wp" : "");
 			pages++;
+		} else if (is_pte_marker(oldpte)) {
+			/* A uffd-wp marker stays for a protect; an unprotect drops it (7d65e0d1ba0b). */
+			if (uffd_wp_resolve) {
+				fl_set_pte_at(mm, vpn, 0);
+				FL_TRACE("%s: uffd-wp marker dropped", fl_va(vpn));
+				pages++;
+			}
 		} else if (is_swap_pte(oldpte)) {
 			/* A swap PTE keeps its entry; only its uffd-wp bit follows UFFDIO_WRITEPROTECT. */
 			ptent = oldpte;
@@ -119,6 +132,15 @@ static long change_pte_range(struct fl_task *t, struct fl_vma *vma, int start, i
 				FL_TRACE("%s: swap pte%s", fl_va(vpn), pte_swp_uffd_wp(ptent) ? " uffd-wp" : ", uffd-wp cleared");
 				pages++;
 			}
+		} else if (uffd_wp && userfaultfd_wp_use_markers(vma)) {
+			/*
+			 * A none PTE of shmem: the page may be in the page cache or
+			 * swapped out all the same, so it gets a uffd-wp marker
+			 * ("mm/shmem: allow uffd wr-protect none pte for file-backed mem").
+			 */
+			fl_set_pte_at(mm, vpn, make_pte_marker_uffd_wp());
+			FL_TRACE("%s: none -> uffd-wp pte marker", fl_va(vpn));
+			pages++;
 		}
 		fl_pte_unlock(t, mm, vpn);
 	}

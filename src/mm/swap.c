@@ -410,6 +410,17 @@ static bool try_to_unmap_one(struct fl_task *t, int pfn, int mm, int vpn, int sl
 	/* Move the dirty bit to the page.  Now the pte is gone. */
 	if (pte_dirty(pteval))
 		fl_page_set_flags(pfn, PG_dirty, 0);
+	if (!slot) {
+		/*
+		 * A shmem (file) page: the PTE stays none, and the next
+		 * fault finds the page (or its swap entry) in the page cache.
+		 */
+		fl_shmem_unmap_pte(t, mm, vpn, pteval);
+		FL_TRACE("P%d %s: shmem pfn %d unmapped", mm, fl_va(vpn), pfn);
+		fl_page_remove_rmap(pfn);
+		fl_put_page(pfn);
+		goto out;
+	}
 	fl_swap_duplicate(slot);
 	if (anon_exclusive && page_try_share_anon_rmap(pfn)) {
 		fl_swap_free(slot);
@@ -438,7 +449,8 @@ out:
 
 /*
  * try_to_unmap: walk every mm at @vpn.  True when no PTE maps the page any
- * more.  Page locked; @slot is its swap entry (page_private).
+ * more.  Page locked; @slot is its swap entry (page_private), 0 for a
+ * shmem page (whose PTEs just go).
  */
 static bool try_to_unmap(struct fl_task *t, int pfn, int vpn, int slot)
 {
@@ -452,19 +464,15 @@ static bool try_to_unmap(struct fl_task *t, int pfn, int vpn, int slot)
 }
 
 /*
- * add_to_swap: get_swap_page claims a free slot, add_to_swap_cache puts
- * the page in the swap cache (one more page reference) and marks it dirty.
- * Page locked.  Returns the slot, or 0 when there is no swap device or no
- * free slot.
+ * folio_alloc_swap: get_swap_page claims a free slot, add_to_swap_cache
+ * puts the page in the swap cache (one more page reference).  Page locked,
+ * inside a step the caller announced (fl_obj_swap and the page, written).
+ * Returns the slot, or 0 when there is no swap device.
  */
-static int add_to_swap(int pfn)
+int fl_folio_alloc_swap(int pfn)
 {
 	struct fl_page *p = &fl_mm.page[pfn];
-	struct fl_footprint fp = { 0 };
 
-	fl_fp_add(&fp, fl_obj_swap(), FL_ACC_W);
-	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
-	fl_sim_yield_fp(&fp, NULL, NULL, "add_to_swap");
 	if (!fl_mm.swapon)
 		return 0;
 	for (int slot = 1; slot < FL_SWAP_SLOTS; slot++) {
@@ -474,9 +482,9 @@ static int add_to_swap(int pfn)
 			continue;
 		s->cache = (int8_t)(pfn + 1);
 		p->private = (int8_t)slot;
-		p->flags |= PG_swapcache | PG_dirty;
+		p->flags |= PG_swapcache;
 		p->refcount++;
-		FL_TRACE("pfn %d: slot %d, in the swap cache (refcount %d), dirty", pfn, slot, p->refcount);
+		FL_TRACE("pfn %d: slot %d, in the swap cache (refcount %d)", pfn, slot, p->refcount);
 		return slot;
 	}
 	/*
@@ -485,6 +493,21 @@ static int add_to_swap(int pfn)
 	 * show a page that a real swap device would have taken.
 	 */
 	fl_sim_limit("the swap device is full: the model has %d slots (FL_SWAP_SLOTS)", FL_SWAP_SLOTS - 1);
+}
+
+/* add_to_swap: folio_alloc_swap, then mark the page dirty (its slot is not written yet). */
+static int add_to_swap(int pfn)
+{
+	struct fl_footprint fp = { 0 };
+	int slot;
+
+	fl_fp_add(&fp, fl_obj_swap(), FL_ACC_W);
+	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
+	fl_sim_yield_fp(&fp, NULL, NULL, "add_to_swap");
+	slot = fl_folio_alloc_swap(pfn);
+	if (slot)
+		fl_mm.page[pfn].flags |= PG_dirty;
+	return slot;
 }
 
 enum pageout_t { PAGE_KEEP, PAGE_ACTIVATE, PAGE_SUCCESS, PAGE_CLEAN };
@@ -506,8 +529,13 @@ static enum pageout_t pageout(struct fl_task *t, int pfn)
 		return PAGE_KEEP;
 	}
 	fl_page_set_flags(pfn, 0, PG_dirty);	/* clear_page_dirty_for_io */
-	/* swap_writepage: nothing to write if no swap PTE needs the slot any more */
-	if (fl_try_to_free_swap(pfn)) {
+	if ((fl_page_flags(pfn) & (PG_shmem | PG_swapcache)) == PG_shmem) {
+		/* mapping->a_ops->writepage: shmem_writepage moves the page to the swap cache. */
+		slot = fl_shmem_writepage(t, pfn);
+		if (!slot)
+			return PAGE_ACTIVATE;	/* redirtied, still locked */
+	} else if (fl_try_to_free_swap(pfn)) {
+		/* swap_writepage: nothing to write if no swap PTE needs the slot any more */
 		fl_unlock_page(t, pfn);
 		return PAGE_SUCCESS;
 	}
@@ -534,6 +562,9 @@ static bool remove_mapping(int pfn)
 	struct fl_footprint fp = { 0 };
 	int slot;
 
+	/* PG_shmem and PG_swapcache change only under the page lock, which we hold. */
+	if ((p->flags & (PG_shmem | PG_swapcache)) == PG_shmem)
+		return fl_shmem_remove_mapping(pfn);	/* a clean shmem page leaves its page cache */
 	fl_fp_add(&fp, fl_obj_page(pfn), FL_ACC_W);
 	fl_fp_add(&fp, fl_obj_swap(), FL_ACC_W);
 	fl_sim_yield_fp(&fp, NULL, NULL, "__remove_mapping");
@@ -572,9 +603,16 @@ static bool shrink_page(struct fl_task *t, int pfn, int vpn)
 	}
 	flags = fl_page_flags(pfn);
 	slot = fl_mm.page[pfn].private;		/* read in that step; stable under the page lock */
-	if (!(flags & PG_anon))
+	if (!(flags & (PG_anon | PG_shmem)))
 		goto keep_locked;
-	if (!(flags & PG_swapcache)) {
+	if (flags & PG_shmem) {
+		/* A page-cache page: unmapped to none PTEs; pageout hands it to shmem_writepage. */
+		slot = (flags & PG_swapcache) ? slot : 0;
+		if (fl_page_mapcount(pfn) && !try_to_unmap(t, pfn, vpn, 0)) {
+			FL_TRACE_AS("shrink_page_list", "pfn %d: try_to_unmap failed", pfn);
+			goto activate_locked;
+		}
+	} else if (!(flags & PG_swapcache)) {
 		if (FL_POL(SWAP_SKIP_PINNED) && fl_page_maybe_dma_pinned(pfn)) {
 			FL_TRACE_AS("shrink_page_list", "pfn %d may be pinned: not added to the swap cache", pfn);
 			goto keep_locked;
@@ -583,7 +621,7 @@ static bool shrink_page(struct fl_task *t, int pfn, int vpn)
 		if (!slot)
 			goto activate_locked;
 	}
-	if (fl_page_mapcount(pfn) && !try_to_unmap(t, pfn, vpn, slot)) {
+	if (!(flags & PG_shmem) && fl_page_mapcount(pfn) && !try_to_unmap(t, pfn, vpn, slot)) {
 		FL_TRACE_AS("shrink_page_list", "pfn %d: try_to_unmap failed", pfn);
 		goto activate_locked;
 	}

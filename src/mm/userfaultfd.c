@@ -233,7 +233,7 @@ static int mfill_lock_none_pte(struct fl_task *t, struct fl_vma *vma, int vpn, i
 	if (vma->vm_flags & VM_WRITE)
 		*pte = pte_mkwrite(*pte);
 	fl_pte_lock(t, t->mm, vpn);
-	if (pte_none(fl_ptep_get(t->mm, vpn)))
+	if (pte_none_mostly(fl_ptep_get(t->mm, vpn)))	/* a marker may be filled too */
 		return 0;
 	fl_pte_unlock(t, t->mm, vpn);
 	FL_TRACE("%s already populated: EEXIST", fl_va(vpn));
@@ -263,13 +263,23 @@ static int shmem_mfill_atomic_pte(struct fl_task *t, struct fl_vma *vma, int vpn
 		tag = fl_mm_hooks.new_store(mm, t->tid, vpn, 0, value);
 		fl_uffd_fill_page(pfn, tag, value);	/* copy_from_user into the new page */
 	}
+	/*
+	 * __folio_set_locked before shmem_add_to_page_cache: a fault that
+	 * finds the page in the cache waits for the lock, and fault-around
+	 * skips it, until the PTE is installed or the page has left the
+	 * cache again (issue 14 new-2: the model published it unlocked).
+	 */
+	fl_trylock_page(t, pfn);
 	if (fl_shmem_add_page(t, obj, pgoff, pfn)) {
 		FL_TRACE("shmem %d page %d already in the page cache: EEXIST", obj, pgoff);
+		fl_unlock_page(t, pfn);
 		fl_put_page(pfn);
 		return -EEXIST;
 	}
 	if (mfill_lock_none_pte(t, vma, vpn, pfn, &pte)) {
-		fl_mm.shmem[obj].page[pgoff] = 0;	/* filemap_remove_folio */
+		fl_sim_yield(FL_OBJ(FL_OT_SHMEM, obj), FL_ACC_W, "filemap_remove_folio");
+		fl_mm.shmem[obj].page[pgoff] = 0;
+		fl_unlock_page(t, pfn);
 		fl_put_page(pfn);
 		fl_put_page(pfn);
 		return -EEXIST;
@@ -280,6 +290,7 @@ static int shmem_mfill_atomic_pte(struct fl_task *t, struct fl_vma *vma, int vpn
 		fl_mm_hooks.page_filled(mm, vpn, tag, pfn);
 	FL_TRACE("UFFDIO_%s: shmem pfn %d mapped at %s", zeropage ? "ZEROPAGE" : "COPY", pfn, fl_va(vpn));
 	fl_pte_unlock(t, mm, vpn);
+	fl_unlock_page(t, pfn);
 	return 0;
 }
 

@@ -56,6 +56,9 @@ enum fl_switch {
 	FL_SW_VMA_CACHE,		/* vm_area_cachep: RCU-deferred frees, or SLAB_TYPESAFE_BY_RCU reuse */
 	FL_SW_VMA_LOOKUP_RECHECK,	/* lock_vma_under_rcu re-checks detached / range after locking */
 	FL_SW_VMA_SEQ_ORDER,		/* mm_lock_seq: relaxed, or release/acquire (b1f02b95758d) */
+	FL_SW_FAULT_AROUND,		/* do_read_fault: how many page-cache pages one read fault maps */
+	FL_SW_UFFD_FAULT_AROUND,	/* should_fault_around: no fault-around in uffd-registered ranges */
+	FL_SW_UFFD_WP_MARKERS,		/* shmem uffd-wp: PTE markers keep the bit across zaps and on none PTEs */
 	FL_SW__COUNT
 };
 
@@ -96,6 +99,27 @@ enum {
 };
 
 /* Values of FL_SW_GUP_FAST_FORK: 0 = none, 1 = write_protect_seq (57efa1fe5957, v5.11). */
+/*
+ * Values of FL_SW_FAULT_AROUND: the window of do_fault_around, in pages
+ * (fault_around_bytes / PAGE_SIZE); fl_fault_around_pages() reads it.
+ */
+enum {
+	FL_FAULT_AROUND_OFF,		/* one page: ->fault only (before 8c6e50b0290c, or fault_around_bytes=4096) */
+	FL_FAULT_AROUND_16,		/* 8c6e50b0290c (v3.15): 16 pages, the default fault_around_bytes (64 KiB) */
+};
+static inline int fl_fault_around_pages_of(int v) { return v == FL_FAULT_AROUND_16 ? 16 : 1; }
+/* Values of FL_SW_UFFD_WP_MARKERS. */
+enum {
+	FL_UFFD_WP_MARKERS_OFF,		/* a zap of a shmem PTE loses _PAGE_UFFD_WP; a none PTE cannot be protected */
+	FL_UFFD_WP_MARKERS_PTE,		/* 999dad824c39 (v5.19): PTE_MARKER_UFFD_WP, per mm and PTE */
+	FL_UFFD_WP_MARKERS_IN_FILE,	/* counterfactual (seed 003, Andrea): the bit kept in the shared page cache */
+};
+/* Values of FL_SW_UFFD_FAULT_AROUND. */
+enum {
+	FL_UFFD_FAULT_AROUND_ALWAYS,	/* fault-around whatever the VMA's uffd registration */
+	FL_UFFD_FAULT_AROUND_NO_WP,	/* 9c28a205c061 (v5.19): uffd_disable_fault_around(): not in VM_UFFD_WP ranges */
+	FL_UFFD_FAULT_AROUND_NO_UFFD,	/* proposed (seed 003): not in any uffd-registered range, missing mode too */
+};
 /* Values of FL_SW_UFFD_WP_RANGE. */
 enum {
 	FL_UFFD_WP_RANGE_ONE_VMA,	/* find_dst_vma: the range lies in one registered VMA */

@@ -88,7 +88,21 @@ static inline void fuzz_check_op(const struct fl_scenario *sc, const struct fl_l
 		if (op->child < 1 || op->child >= sc->nprocs)
 			fuzz_fail("fork at %d:%d: child P%d of %d", op->loc.line, op->loc.col, op->child, sc->nprocs);
 		break;
+	case FL_OP_MEMFD:
+	case FL_OP_FALLOCATE:
+		/* A file, and a page range inside it. */
+		if (op->file < 0 || op->file >= sc->nfiles)
+			fuzz_fail("op at %d:%d: file index %d of %d", op->loc.line, op->loc.col, op->file, sc->nfiles);
+		if (op->fpage < 0 || op->fpage + op->npages > sc->files[op->file].npages)
+			fuzz_fail("op at %d:%d: pages %d+%d outside file %s", op->loc.line, op->loc.col, op->fpage,
+				  op->npages, sc->files[op->file].name);
+		break;
 	case FL_OP_MMAP:
+		if (op->file >= sc->nfiles ||
+		    (op->file >= 0 && (op->fpage < 0 || op->fpage + op->npages > sc->files[op->file].npages)))
+			fuzz_fail("mmap at %d:%d: file %d pages %d+%d", op->loc.line, op->loc.col, op->file, op->fpage,
+				  op->npages);
+		break;
 	case FL_OP_CLEAR_REFS:
 	case FL_OP_EXIT:
 	case FL_OP_UFFD_WAIT:
@@ -114,6 +128,11 @@ static inline void fuzz_check_scenario(const struct fl_scenario *sc)
 	for (int r = 0; r < sc->nregions; r++)
 		if (sc->regions[r].npages < 1 || sc->regions[r].npages > FL_LIT_MAX_PAGES)
 			fuzz_fail("region %d: %d pages", r, sc->regions[r].npages);
+	if (sc->nfiles < 0 || sc->nfiles > FL_LIT_MAX_FILES)
+		fuzz_fail("nfiles %d", sc->nfiles);
+	for (int f = 0; f < sc->nfiles; f++)
+		if (sc->files[f].npages < 1 || sc->files[f].npages > FL_LIT_MAX_FILE_PAGES)
+			fuzz_fail("file %d: %d pages", f, sc->files[f].npages);
 	if (sc->ncpus < 1 || sc->ncpus > FL_LIT_MAX_CPUS)
 		fuzz_fail("ncpus %d", sc->ncpus);
 	if (sc->ninit < 0 || sc->ninit > FL_LIT_MAX_OPS)

@@ -386,10 +386,15 @@ static void test_config_unsupported(void **state)
 	assert_false(unsupported(shared2, &c, why, sizeof(why)));
 	c.thp_shmem_pages = 0;
 
-	/* Fault-around: only a multi-page shared region depends on it. */
+	/*
+	 * Fault-around: only a multi-page shared region depends on it, and only
+	 * a window that switch fault_around has no value for (1 or 16 pages).
+	 */
 	c.fault_around_pages = 16;
+	assert_false(unsupported(shared2, &c, why, sizeof(why)));
+	c.fault_around_pages = 8;
 	assert_true(unsupported(shared2, &c, why, sizeof(why)));
-	assert_non_null(strstr(why, "fault-around: one read fault maps up to 16 pages"));
+	assert_non_null(strstr(why, "fault-around: one read fault maps up to 8 pages"));
 	assert_false(unsupported(shared1, &c, why, sizeof(why)));
 	assert_false(unsupported(small, &c, why, sizeof(why)));
 	c.fault_around_pages = -1;

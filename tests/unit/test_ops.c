@@ -104,6 +104,11 @@ static void round_trip(const struct fl_scenario *sc, const struct fl_lit_op *op)
 	if (o.kind == FL_OP_FORK)
 		o.child = 1;
 	n = snprintf(text, sizeof(text), "mm rt\ninit {\n");
+	/* The files first (memfd comes before any fork), but the one @op makes. */
+	for (int f = 0; f < sc->nfiles; f++)
+		if (!(o.kind == FL_OP_MEMFD && f == o.file))
+			n += snprintf(text + n, sizeof(text) - (size_t)n, "  %s = memfd(%d)\n", sc->files[f].name,
+				      sc->files[f].npages);
 	for (int r = 0; r < sc->nregions; r++)
 		if (!(o.kind == FL_OP_MMAP && r == o.addr.region))
 			n += snprintf(text + n, sizeof(text) - (size_t)n, "  %s = mmap(%d, anon rw)\n",
@@ -115,7 +120,9 @@ static void round_trip(const struct fl_scenario *sc, const struct fl_lit_op *op)
 	b = &back.init[back.ninit - 1];
 	if (b->kind != o.kind || b->reg != o.reg || strcmp(region_of(&back, b), region_of(sc, &o)) ||
 	    b->addr.offset != o.addr.offset || b->npages != o.npages || b->prot != o.prot || b->mflags != o.mflags ||
-	    b->value != o.value || b->child != o.child || b->clear_refs_type != o.clear_refs_type)
+	    b->value != o.value || b->child != o.child || b->clear_refs_type != o.clear_refs_type ||
+	    (b->file >= 0) != (o.file >= 0) || (o.file >= 0 && strcmp(back.files[b->file].name, sc->files[o.file].name)) ||
+	    b->fpage != o.fpage)
 		fail_msg("%s:%d: '%s' parses back as a different op", sc->file, op->loc.line, line);
 }
 
